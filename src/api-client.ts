@@ -36,8 +36,14 @@ export interface ApiCall {
   curl: string;
 }
 
+/**
+ * Percent-encode a path parameter, except `@` and `:`, which are legal in a path segment.
+ * EMQX turns node bindings into atoms from the raw path without decoding, so
+ * `emqx%40127.0.0.1` would be an unknown node; ids like `rule:7fdb2c9e` are printed raw
+ * by the documents too.
+ */
 export function encodePathParam(value: string): string {
-  return encodeURIComponent(value);
+  return encodeURIComponent(value).replace(/%40/g, '@').replace(/%3A/g, ':');
 }
 
 /** EMQX decodes query values twice (`+` → space, then %XX), so a literal % must arrive as %2525. */

@@ -19,6 +19,8 @@ export interface Outcome {
   bodyText?: string;
   /** lower-case header name → exact value */
   headers?: Record<string, string>;
+  /** batch endpoints: the `code` of each element of `data`, in request order */
+  itemCodes?: number[];
   /** the behaviour in this range is not known; the check is skipped there, never passed */
   unknown?: true;
   reason?: string;
@@ -37,7 +39,12 @@ export interface Expectation {
     body?: unknown;
     rawBody?: string | null;
     auth?: 'valid' | 'wrong' | 'none';
+    /** unknown-route cases only: replace the endpoint's method and path (relative to the base) */
+    method?: string;
+    path?: string;
   };
+  /** EMQX plugins the outcomes assume are running */
+  requires?: { plugins: string[] };
   outcomes: Outcome[];
 }
 
@@ -92,6 +99,13 @@ export function compareWithOutcome(outcome: Outcome, res: ApiResponse): Mismatch
   if (outcome.body !== undefined) {
     if (!res.isJson) out.push({ pointer: '', expected: showValue(outcome.body), actual: showValue(res.text) });
     else subsetMismatches(outcome.body, res.json, '', out);
+  }
+  if (outcome.itemCodes !== undefined) {
+    const items = (res.json as { data?: unknown } | undefined)?.data;
+    const codes = Array.isArray(items) ? items.map((i) => (i as { code?: unknown } | null)?.code) : undefined;
+    if (JSON.stringify(codes) !== JSON.stringify(outcome.itemCodes)) {
+      out.push({ pointer: '/data/*/code', expected: showValue(outcome.itemCodes), actual: codes ? showValue(codes) : 'no data list' });
+    }
   }
   return out;
 }

@@ -39,6 +39,11 @@ test('path parameters are percent-encoded once, query values twice', async () =>
   await client.call('v4.list_clients', { query: { _like_clientid: 'a+b%c', _page: 1 } });
   assert.equal(seen.at(-1)!.url, '/api/v4/clients?_like_clientid=a%2Bb%2525c&_page=1');
   assert.equal(encodeQueryValue('100%'), '100%2525');
+  // node names and ids travel raw: EMQX makes atoms of the undecoded path
+  await client.call('v4.get_node', { params: { node: 'emqx@127.0.0.1' } });
+  assert.equal(seen.at(-1)!.url, '/api/v4/nodes/emqx@127.0.0.1');
+  await client.call('v4.show_rule', { params: { rule_id: 'rule:7fdb2c9e' } });
+  assert.equal(seen.at(-1)!.url, '/api/v4/rules/rule:7fdb2c9e');
 });
 
 test('credentials go with every request, a wrong secret on demand, none when asked', async () => {

@@ -1,0 +1,177 @@
+// The typed fixtures every contract spec uses (Playwright's test.extend). Worker-scoped:
+// the target of this project (one project per API version), the API client built from
+// the catalog, the validator, the route probe, and a resident MQTT client. Test-scoped:
+// the finding recorder, a test-unique prefix, real MQTT clients that disconnect by
+// themselves, and a cleanup registry that runs even when the test fails.
+import { test as base } from '@playwright/test';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiClient } from '../src/api-client.ts';
+import { TargetError } from '../src/errors.ts';
+import { type ConnectOptions, type TestClient, connectClient } from '../src/mqtt.ts';
+import { type RunConfig, loadRunConfig } from '../src/run-config.ts';
+import type { Target } from '../src/target.ts';
+import type { Transport } from '../src/transport.ts';
+import { ContractValidator } from '../src/validator.ts';
+import { Checker } from './lib/checker.ts';
+import { playwrightTransport } from './lib/playwright-transport.ts';
+import { RouteProbe } from './lib/probe.ts';
+
+export const TARGET_DOWN_FILE = '.target-down.json';
+
+type WorkerFixtures = {
+  run: RunConfig;
+  target: Target;
+  api: ApiClient;
+  validator: ContractValidator;
+  probe: RouteProbe;
+  /** a client connected for the whole worker, subscribed to `<prefix>/res/#`; null without MQTT */
+  resident: TestClient | null;
+};
+
+type TestFixtures = {
+  check: Checker;
+  /** unique to this test: `<run prefix>-<test hash>`; everything the test creates starts with it */
+  prefix: string;
+  mqttConnect: (opts?: Partial<ConnectOptions>) => Promise<TestClient>;
+  cleanup: (label: string, fn: () => Promise<unknown>) => void;
+  policy: Policy;
+  targetAlive: void;
+};
+
+export interface Policy {
+  /** skip the test (recording skipped findings) unless mutations are allowed */
+  requireMutations(endpoints: string[]): void;
+  requireDisruptive(endpoints: string[]): void;
+  requireMqtt(endpoints: string[]): void;
+  requireNode(endpoints: string[]): void;
+}
+
+/** A TargetError anywhere marks the target down, so the rest of the run stops quickly with one reason. */
+function guarded(inner: Transport, reportDir: string): Transport {
+  return {
+    async send(req) {
+      try {
+        return await inner.send(req);
+      } catch (e) {
+        if (e instanceof TargetError) {
+          writeFileSync(join(reportDir, TARGET_DOWN_FILE), JSON.stringify({ reason: e.message, lastRequest: e.lastRequest }));
+        }
+        throw e;
+      }
+    },
+    close: inner.close,
+  };
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  run: [async ({}, use) => use(loadRunConfig()), { scope: 'worker' }],
+
+  target: [
+    async ({ run }, use, workerInfo) => {
+      const version = (workerInfo.project.metadata as { apiVersion?: string }).apiVersion;
+      const t = run.targets.find((x) => x.apiVersion === version);
+      if (!t) throw new Error(`no target for project ${workerInfo.project.name}`);
+      await use(t);
+    },
+    { scope: 'worker' },
+  ],
+
+  api: [
+    async ({ playwright, target, run }, use) => {
+      const ctx = await playwright.request.newContext({ ignoreHTTPSErrors: target.tls.insecure });
+      const transport = guarded(playwrightTransport(ctx), run.reportDir);
+      await use(new ApiClient(target, transport));
+      await ctx.dispose();
+    },
+    { scope: 'worker' },
+  ],
+
+  validator: [async ({}, use) => use(new ContractValidator()), { scope: 'worker' }],
+
+  probe: [async ({ api }, use) => use(new RouteProbe(api)), { scope: 'worker' }],
+
+  resident: [
+    async ({ target, run }, use, workerInfo) => {
+      if (!target.mqttUrl) return use(null);
+      const client = await connectClient(target.mqttUrl, {
+        clientId: `${run.prefix}-res-${target.apiVersion}-${workerInfo.workerIndex}`,
+        username: `${run.prefix}-resuser`,
+        password: target.mqttPassword,
+      });
+      await client.subscribe(`${run.prefix}/res/#`, 1);
+      await use(client);
+      await client.end();
+    },
+    { scope: 'worker' },
+  ],
+
+  targetAlive: [
+    async ({ run }, use) => {
+      const marker = join(run.reportDir, TARGET_DOWN_FILE);
+      if (existsSync(marker)) {
+        const { reason } = JSON.parse(readFileSync(marker, 'utf8')) as { reason: string };
+        test.skip(true, `the target stopped answering earlier in the run (${reason})`);
+      }
+      await use();
+    },
+    { auto: true },
+  ],
+
+  check: async ({ validator }, use, testInfo) => {
+    const checker = new Checker(validator);
+    await use(checker);
+    await testInfo.attach('findings.json', {
+      body: JSON.stringify({ findings: checker.findings, timings: checker.timings }),
+      contentType: 'application/json',
+    });
+    const failed = checker.failures();
+    if (failed.length && testInfo.status === 'passed') {
+      throw new Error(`${failed.length} contract check(s) failed:\n${failed.map((f) => `  ${f.message}`).join('\n')}`);
+    }
+  },
+
+  prefix: async ({ run }, use, testInfo) => {
+    await use(`${run.prefix}-${testInfo.testId.slice(0, 6)}${testInfo.retry ? `r${testInfo.retry}` : ''}`);
+  },
+
+  cleanup: async ({ check }, use) => {
+    const tasks: { label: string; fn: () => Promise<unknown> }[] = [];
+    await use((label, fn) => void tasks.push({ label, fn }));
+    for (const t of tasks.reverse()) {
+      try {
+        await t.fn();
+      } catch (e) {
+        check.record({ endpoint: 'cleanup', check: 'semantics', verdict: 'fail', message: `cleanup "${t.label}" failed: ${(e as Error).message}` });
+      }
+    }
+  },
+
+  mqttConnect: async ({ target, prefix }, use) => {
+    const clients: TestClient[] = [];
+    let n = 0;
+    await use(async (opts = {}) => {
+      if (!target.mqttUrl) throw new Error('no MQTT URL for this target');
+      const c = await connectClient(target.mqttUrl, { clientId: `${prefix}-c${n++}`, password: target.mqttPassword, ...opts });
+      clients.push(c);
+      return c;
+    });
+    await Promise.all(clients.map((c) => c.end()));
+  },
+
+  policy: async ({ target, check }, use) => {
+    const gate = (allowed: boolean, endpoints: string[], reason: string): void => {
+      if (allowed) return;
+      check.skip(endpoints, 'semantics', reason);
+      test.skip(true, reason);
+    };
+    await use({
+      requireMutations: (e) => gate(target.allowMutations, e, 'changes broker state; not allowed on this target (--allow-mutations)'),
+      requireDisruptive: (e) => gate(target.allowDisruptive, e, 'disconnects clients or publishes; not allowed on this target (--allow-disruptive)'),
+      requireMqtt: (e) => gate(!!target.mqttUrl, e, 'needs MQTT: no EMQX_MQTT_URL for this target'),
+      requireNode: (e) => gate(!!target.node, e, 'the node name is unknown: set EMQX_NODE'),
+    });
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,3 @@
+import { defineNegativeSuite } from '../lib/negative-suite.ts';
+
+defineNegativeSuite('v4');

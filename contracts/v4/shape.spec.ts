@@ -1,0 +1,3 @@
+import { defineShapeSuite } from '../lib/shape-suite.ts';
+
+defineShapeSuite('v4');

@@ -1,0 +1,62 @@
+// Turns what the suites left in reports/<run>/ (findings.jsonl, the status file, the
+// target-down marker) into the RunReport every view is made from, with coverage, the
+// coverage gate and per-endpoint latency.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type ApiVersion, catalog } from './catalog.ts';
+import type { CheckKind, Finding } from './findings.ts';
+import type { EndpointLatency, RunReport } from './report/model.ts';
+
+export interface CollectedRun {
+  findings: Finding[];
+  timings: { endpoint: string; ms: number }[];
+  status?: string;
+  targetDown?: { reason: string; lastRequest?: string };
+}
+
+export function collectRun(reportDir: string, files = { log: 'findings.jsonl', status: 'playwright-status.json', down: '.target-down.json' }): CollectedRun {
+  const findings: Finding[] = [];
+  const timings: { endpoint: string; ms: number }[] = [];
+  const log = join(reportDir, files.log);
+  if (existsSync(log)) {
+    for (const line of readFileSync(log, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const rec = JSON.parse(line) as { findings: Finding[]; timings: { endpoint: string; ms: number }[] };
+      findings.push(...rec.findings);
+      timings.push(...rec.timings);
+    }
+  }
+  const readJson = <T>(name: string): T | undefined => (existsSync(join(reportDir, name)) ? (JSON.parse(readFileSync(join(reportDir, name), 'utf8')) as T) : undefined);
+  return { findings, timings, status: readJson<{ status: string }>(files.status)?.status, targetDown: readJson(files.down) };
+}
+
+export function latencyOf(timings: { endpoint: string; ms: number }[]): EndpointLatency[] {
+  const by = new Map<string, number[]>();
+  for (const t of timings) (by.get(t.endpoint) ?? by.set(t.endpoint, []).get(t.endpoint)!).push(t.ms);
+  const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  return [...by.entries()]
+    .map(([endpoint, ms]) => {
+      const s = [...ms].sort((a, b) => a - b);
+      const round = (x: number): number => Math.round(x * 10) / 10;
+      return { endpoint, samples: s.length, p50Ms: round(pct(s, 0.5)), p95Ms: round(pct(s, 0.95)), maxMs: round(s.at(-1)!) };
+    })
+    .sort((a, b) => a.endpoint.localeCompare(b.endpoint));
+}
+
+export function coverageOf(versions: ApiVersion[], findings: Finding[]): RunReport['coverage'] {
+  const checks = new Map<string, Set<CheckKind>>();
+  for (const f of findings) (checks.get(f.endpoint) ?? checks.set(f.endpoint, new Set()).get(f.endpoint)!).add(f.check);
+  return versions.flatMap((v) => catalog(v).map((e) => ({ endpoint: e.id, method: e.method, path: e.path, checks: [...(checks.get(e.id) ?? [])].sort() })));
+}
+
+/** The gate: in a complete run, an endpoint no check touched is a failure of the suite itself. */
+export function coverageGaps(coverage: RunReport['coverage']): Finding[] {
+  return coverage
+    .filter((c) => c.checks.length === 0)
+    .map((c) => ({
+      endpoint: c.endpoint,
+      check: 'status' as const,
+      verdict: 'fail' as const,
+      message: `${c.method} ${c.path}: no contract test covered this endpoint (coverage gate)`,
+    }));
+}
