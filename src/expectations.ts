@@ -19,6 +19,8 @@ export interface Outcome {
   bodyText?: string;
   /** lower-case header name → exact value */
   headers?: Record<string, string>;
+  /** this release does not route the path at all (a 404 for the route, not for the case) */
+  routeAbsent?: true;
   /** batch endpoints: the `code` of each element of `data`, in request order */
   itemCodes?: number[];
   /** the behaviour in this range is not known; the check is skipped there, never passed */

@@ -40,8 +40,9 @@ export function defineNegativeSuite(version: ApiVersion): void {
           connectedUsername: client ? connectedUsername : undefined,
         });
         const body = request.rawBody ?? (request.body != null ? JSON.stringify(request.body) : undefined);
-        const call = request.path
-          ? await api.raw(entry, request.method ?? entry.method, `${target.apiUrl}${request.path}`, body, request.auth ?? 'valid')
+        // a method or path override (unknown-route cases) leaves the catalog's shape behind
+        const call = request.path || request.method
+          ? await api.raw(entry, request.method ?? entry.method, request.path ? `${target.apiUrl}${request.path}` : api.url(entry, request.params, request.query), body, request.auth ?? 'valid')
           : await api.call(exp.endpoint, {
               params: request.params,
               query: request.query,
@@ -49,6 +50,12 @@ export function defineNegativeSuite(version: ApiVersion): void {
               auth: request.auth ?? 'valid',
             });
         check.timing(call);
+        if (outcome.routeAbsent && !(await probe.absentReason(call))) {
+          const reason = `EMQX ${target.emqxVersion} does not route ${entry.method} ${entry.path}, but this target does (an EMQX Cloud deployment, or the reference broker serving the Cloud document): no established answer to hold it to`;
+          check.skip([exp.endpoint], 'negative', `${exp.id}: ${reason}`);
+          test.skip(true, reason);
+          return;
+        }
         const mismatches = compareWithOutcome(outcome, call.response);
         // a case on a route the target lacks (a plugin not running, an endpoint of another
         // product) says nothing about the release's error handling

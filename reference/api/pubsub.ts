@@ -1,0 +1,215 @@
+// /mqtt/publish, /mqtt/subscribe, /mqtt/unsubscribe and their batch forms, after
+// emqx_mgmt_api_pubsub (4.4): `topic` and `topics` are both comma-split, invalid topics are
+// dropped and 115 comes only when none survive; publish never validates QoS; subscribe rejects
+// QoS outside 0..2 with 116 from 4.4.2; a non-string clientid is 108 from 4.3.9. The 3.x API
+// names the field `client_id` and crashes (500) on a topic it can't use.
+
+import { fail, internalError, ok, type Json, type JsonObject, type Reply } from '../http/reply.ts';
+import { isValidTopicFilter, isValidTopicName } from '../mqtt/topic.ts';
+import { bodyObject } from './common.ts';
+import type { Ctx } from '../core.ts';
+
+type Dialect = 'v3' | 'v4';
+
+const idKey = (d: Dialect) => (d === 'v3' ? 'client_id' : 'clientid');
+
+class BadParams extends Error {}
+
+/** emqx topics/3: `topic` wins over `topics`; both are comma lists; invalid entries are dropped. */
+function splitTopics(p: Record<string, unknown>, valid: (t: string) => boolean): string[] {
+  const raw = p.topic !== undefined ? p.topic : (p.topics ?? '');
+  if (typeof raw !== 'string') throw new BadParams();
+  return raw.split(',').filter((t) => valid(t));
+}
+
+function respTopic(p: Record<string, unknown>): Json {
+  const v = p.topic !== undefined ? p.topic : (p.topics ?? '');
+  return (v ?? '') as Json;
+}
+
+function decodePayload(p: Record<string, unknown>): Buffer {
+  const payload = p.payload === undefined ? '' : p.payload;
+  const encoding = p.encoding ?? 'plain';
+  if (encoding === 'base64') {
+    if (typeof payload !== 'string') throw new BadParams();
+    const compact = payload.replace(/\s+/g, '');
+    if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) throw new BadParams();
+    return Buffer.from(compact, 'base64');
+  }
+  // maybe_maps_to_binary: anything that isn't a string is JSON-encoded.
+  return Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
+}
+
+/** Into aedes' 0..2 (subscribe before 4.4.2 passes any QoS through). */
+function publishQos(q: unknown): 0 | 1 | 2 {
+  if (typeof q !== 'number' || !Number.isFinite(q)) return 0;
+  return q >= 2 ? 2 : q >= 1 ? 1 : 0;
+}
+
+function msgId(): string {
+  return `${Date.now().toString(16).padStart(12, '0')}${Math.floor(Math.random() * 2 ** 52).toString(16).padStart(13, '0')}`.toUpperCase();
+}
+
+interface PublishOutcome {
+  code: number;
+  message?: string;
+  msgids?: string[];
+}
+
+async function publishOne(ctx: Ctx, d: Dialect, p: Record<string, unknown>): Promise<PublishOutcome> {
+  const topics = splitTopics(p, isValidTopicName);
+  const payload = decodePayload(p);
+  const clientid = p[idKey(d)];
+  if (clientid !== undefined && typeof clientid !== 'string') {
+    if (ctx.core.behaviour.rejectsNonStringClientid && d === 'v4') return { code: 108, message: 'bad clientid: must be string' };
+  }
+  if (topics.length === 0) {
+    if (d === 'v3') throw internalError();
+    return { code: 115, message: 'bad_topic' };
+  }
+  // Not validated by the API, but emqx_message:make/6 guards 0 =< QoS =< 2: anything else
+  // crashes the handler outside its try (500, for a batch the whole request).
+  if (p.qos !== undefined && p.qos !== 0 && p.qos !== 1 && p.qos !== 2) throw internalError();
+  const qos = publishQos(p.qos);
+  const retain = p.retain === true;
+  const ids: string[] = [];
+  for (const topic of topics) {
+    ids.push(msgId());
+    if (ctx.dev.get('drop-publish')) continue;
+    await ctx.core.mqtt.publish({ topic, payload, qos, retain, from: typeof clientid === 'string' ? clientid : '' });
+  }
+  return { code: 0, msgids: ids };
+}
+
+export async function publish(ctx: Ctx, d: Dialect): Promise<Reply> {
+  let p: Record<string, unknown>;
+  try {
+    p = bodyObject(ctx);
+  } catch {
+    return fail(108, 'bad_params');
+  }
+  let r: PublishOutcome;
+  try {
+    r = await publishOne(ctx, d, p);
+  } catch (e) {
+    if (e instanceof BadParams) {
+      if (d === 'v3') throw internalError();
+      return fail(108, 'bad_params');
+    }
+    throw e;
+  }
+  if (r.code !== 0) return fail(r.code, r.message ?? '');
+  if (p.return !== undefined && r.msgids) {
+    return ok(p.topics !== undefined ? { msgids: r.msgids } : { msgid: r.msgids[r.msgids.length - 1] ?? '' });
+  }
+  return ok();
+}
+
+export async function publishBatch(ctx: Ctx): Promise<Reply> {
+  const b = ctx.body;
+  if (b !== undefined && (b === null || typeof b !== 'object')) throw internalError();
+  // A JSON object arrives as a proplist: each key/value pair is an item that fails to parse.
+  const items: unknown[] = b === undefined ? [] : Array.isArray(b) ? b : Object.keys(b).map(() => null);
+  const data: Json[] = [];
+  for (const item of items) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      data.push({ code: 108, message: 'bad_params' });
+      continue;
+    }
+    const p = item as Record<string, unknown>;
+    try {
+      const r = await publishOne(ctx, 'v4', p);
+      data.push({ topic: respTopic(p), code: r.code });
+    } catch (e) {
+      if (e instanceof BadParams) data.push({ code: 108, message: 'bad_params' });
+      else throw e;
+    }
+  }
+  return ok(data);
+}
+
+function parseSubQos(q: unknown): unknown {
+  return q === undefined ? 0 : q;
+}
+
+async function subscribeOne(ctx: Ctx, d: Dialect, p: Record<string, unknown>): Promise<{ code: number; message?: string }> {
+  const clientid = p[idKey(d)];
+  const topics = splitTopics(p, isValidTopicFilter);
+  const qos = parseSubQos(p.qos);
+  const { behaviour } = ctx.core;
+  if (typeof clientid !== 'string') {
+    if (behaviour.rejectsNonStringClientid && d === 'v4') return { code: 108, message: 'bad clientid: must be string' };
+    return { code: 112, message: 'channel_not_found' };
+  }
+  if (topics.length === 0) {
+    if (d === 'v3') throw internalError();
+    return { code: 115, message: 'bad_topic' };
+  }
+  const validQos = qos === 0 || qos === 1 || qos === 2;
+  if (!validQos && behaviour.subscribeRejectsBadQos && d === 'v4') return { code: 116, message: 'bad_qos' };
+  const rec = ctx.core.registry.get(clientid);
+  if (!rec?.connected) return { code: 112, message: 'channel_not_found' };
+  const granted = validQos ? qos : publishQos(qos);
+  for (const t of topics) await ctx.core.mqtt.subscribe(rec, t, granted);
+  return { code: 0 };
+}
+
+async function unsubscribeOne(ctx: Ctx, d: Dialect, p: Record<string, unknown>): Promise<{ code: number; message?: string }> {
+  const clientid = p[idKey(d)];
+  const topic = p.topic;
+  if (typeof clientid !== 'string') {
+    if (ctx.core.behaviour.rejectsNonStringClientid && d === 'v4') return { code: 108, message: 'bad clientid: must be string' };
+    return { code: 112, message: 'channel_not_found' };
+  }
+  if (!isValidTopicFilter(topic)) {
+    if (d === 'v3') throw internalError();
+    return { code: 115, message: 'bad_topic' };
+  }
+  const rec = ctx.core.registry.get(clientid);
+  if (!rec?.connected) return { code: 112, message: 'channel_not_found' };
+  await ctx.core.mqtt.unsubscribe(rec, topic);
+  return { code: 0 };
+}
+
+function single(r: { code: number; message?: string }): Reply {
+  return r.code === 0 ? ok() : fail(r.code, r.message ?? '');
+}
+
+export async function subscribe(ctx: Ctx, d: Dialect): Promise<Reply> {
+  try {
+    return single(await subscribeOne(ctx, d, bodyObject(ctx)));
+  } catch (e) {
+    if (e instanceof BadParams) throw internalError();
+    throw e;
+  }
+}
+
+export async function unsubscribe(ctx: Ctx, d: Dialect): Promise<Reply> {
+  return single(await unsubscribeOne(ctx, d, bodyObject(ctx)));
+}
+
+async function batch(
+  ctx: Ctx,
+  one: (ctx: Ctx, d: Dialect, p: Record<string, unknown>) => Promise<{ code: number; message?: string }>,
+): Promise<Reply> {
+  const b = ctx.body;
+  if (b !== undefined && !Array.isArray(b)) throw internalError();
+  const data: Json[] = [];
+  for (const item of b ?? []) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) throw internalError();
+    const p = item as Record<string, unknown>;
+    let r: { code: number; message?: string };
+    try {
+      r = await one(ctx, 'v4', p);
+    } catch (e) {
+      if (e instanceof BadParams) throw internalError();
+      throw e;
+    }
+    const entry: JsonObject = { clientid: (p.clientid ?? 'undefined') as Json, topic: respTopic(p), code: r.code };
+    data.push(entry);
+  }
+  return ok(data);
+}
+
+export const subscribeBatch = (ctx: Ctx): Promise<Reply> => batch(ctx, subscribeOne);
+export const unsubscribeBatch = (ctx: Ctx): Promise<Reply> => batch(ctx, unsubscribeOne);

@@ -1,0 +1,157 @@
+// /auth_user and /emqx_acl (4.x document, emqx_auth_mnesia) and /banned (4.x, also used by 3.x
+// with its own field spellings). Batch adds answer one result per login, "ok" or the Erlang
+// error term printed with ~p, as emqx_acl_mnesia_api:format_msg does.
+
+import { fail, failNoCode, ok, type Json, type JsonObject, type Reply } from '../../http/reply.ts';
+import { meta, pageOfArray, readPage } from '../../http/pagination.ts';
+import { bodyObject } from '../common.ts';
+import { AccessControl, DEFAULT_BAN_SECONDS, banKind, sha256, type AclAction, type BanEntry } from '../../state/access.ts';
+import type { Ctx } from '../../core.ts';
+
+function pagedTable(ctx: Ctx, rows: Json[], withHasnext: boolean): Reply {
+  const p = readPage(ctx.query, ctx.dev.get('duplicate-across-pages') !== undefined);
+  const page = pageOfArray(rows, p);
+  return {
+    kind: 'json',
+    status: 200,
+    body: { code: 0, data: page.rows, meta: meta(p, rows.length, withHasnext && ctx.core.behaviour.hasnext ? page.hasnext : undefined) },
+  };
+}
+
+/** A batch body may be one object or a list of them (emqx_*_mnesia_api:add/2). */
+function items(ctx: Ctx): Array<Record<string, unknown>> {
+  const b = ctx.body;
+  if (Array.isArray(b)) return b.map((x) => (x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {}));
+  return [bodyObject(ctx)];
+}
+
+const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+export function listAuthUsers(ctx: Ctx): Reply {
+  const rows = [...ctx.core.access.users.values()].map((u) => ({ password: u.password, login: u.login, is_superuser: u.is_superuser }));
+  return pagedTable(ctx, rows, true);
+}
+
+export function addAuthUsers(ctx: Ctx): Reply {
+  const { access } = ctx.core;
+  const data: JsonObject = {};
+  for (const it of items(ctx)) {
+    const { login, password, is_superuser } = it;
+    const key = typeof login === 'string' ? login : 'undefined';
+    if (!nonEmpty(login)) data[key] = '{error,login}';
+    else if (!nonEmpty(password)) data[key] = '{error,password}';
+    else if (is_superuser !== undefined && typeof is_superuser !== 'boolean') data[key] = '{error,is_superuser}';
+    else if (access.users.has(login)) data[key] = '{error,existed}';
+    else {
+      access.users.set(login, { login, password: sha256(password), is_superuser: is_superuser === true });
+      data[key] = 'ok';
+    }
+  }
+  return ok(data);
+}
+
+export function lookupAuthUser(ctx: Ctx): Reply {
+  const u = ctx.core.access.users.get(ctx.params.login ?? '');
+  return ok(u ? [{ password: u.password, login: u.login, is_superuser: u.is_superuser }] : []);
+}
+
+export function updateAuthUser(ctx: Ctx): Reply {
+  const { access } = ctx.core;
+  const login = ctx.params.login ?? '';
+  const p = bodyObject(ctx);
+  if (!nonEmpty(p.password)) return failNoCode('password');
+  if (p.is_superuser !== undefined && typeof p.is_superuser !== 'boolean') return failNoCode('is_superuser');
+  const u = access.users.get(login);
+  if (!u) return failNoCode('noexisted');
+  u.password = sha256(p.password);
+  if (typeof p.is_superuser === 'boolean') u.is_superuser = p.is_superuser;
+  return ok();
+}
+
+export function deleteAuthUser(ctx: Ctx): Reply {
+  ctx.core.access.users.delete(ctx.params.login ?? '');
+  return ok();
+}
+
+const formatAcl = (r: { login: string; topic: string; action: AclAction; allow: boolean }) => ({ topic: r.topic, login: r.login, allow: r.allow, action: r.action });
+
+export function listAcl(ctx: Ctx): Reply {
+  return pagedTable(ctx, [...ctx.core.access.acl.values()].map(formatAcl), true);
+}
+
+export function addAcl(ctx: Ctx): Reply {
+  const { access } = ctx.core;
+  const data: JsonObject = {};
+  for (const it of items(ctx)) {
+    const { login, topic, action, allow } = it;
+    const key = typeof login === 'string' ? login : 'undefined';
+    if (!nonEmpty(login)) data[key] = '{error,login}';
+    else if (!nonEmpty(topic)) data[key] = '{error,topic}';
+    else if (action !== 'pub' && action !== 'sub' && action !== 'pubsub') data[key] = '{error,action}';
+    else if (typeof allow !== 'boolean') data[key] = '{error,allow}';
+    else {
+      access.acl.set(AccessControl.aclKey(login, topic), { login, topic, action, allow });
+      data[key] = 'ok';
+    }
+  }
+  return ok(data);
+}
+
+export function lookupAcl(ctx: Ctx): Reply {
+  const login = ctx.params.login ?? '';
+  return ok([...ctx.core.access.acl.values()].filter((r) => r.login === login).map(formatAcl));
+}
+
+export function deleteAcl(ctx: Ctx): Reply {
+  ctx.core.access.acl.delete(AccessControl.aclKey(ctx.params.login ?? '', ctx.params.topic ?? ''));
+  return ok();
+}
+
+// ---- banned ---------------------------------------------------------------------------------
+
+/** 4.x lists {who, as, reason, by, at, until}; the 3.x example {who, as, reason, desc, until}. */
+function formatBan(b: BanEntry, idStyle: 'v3' | 'v4'): JsonObject {
+  if (idStyle === 'v3') return { who: b.who, as: b.as, reason: b.reason, desc: b.desc ?? '', until: b.until };
+  const out: JsonObject = { who: b.who, as: b.as, reason: b.reason, by: b.by, at: b.at, until: b.until };
+  if (b.desc !== undefined) out.desc = b.desc;
+  return out;
+}
+
+export function listBanned(ctx: Ctx, idStyle: 'v3' | 'v4'): Reply {
+  const now = Math.floor(Date.now() / 1000);
+  const rows = [...ctx.core.access.banned.values()].filter((b) => b.until > now).map((b) => formatBan(b, idStyle));
+  return pagedTable(ctx, rows, false);
+}
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+export function createBanned(ctx: Ctx, idStyle: 'v3' | 'v4'): Reply {
+  const p = bodyObject(ctx);
+  if (p.who === undefined || p.as === undefined) return fail(107, 'required_params_missing');
+  const kind = banKind(p.as);
+  if (typeof p.who !== 'string' || p.who === '' || kind === undefined) return fail(108, 'type_error');
+  if (kind === 'peerhost' && !(IPV4.test(p.who) && p.who.split('.').every((x) => Number(x) <= 255)) && !p.who.includes(':')) {
+    return fail(108, 'bad peerhost');
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.floor(v) : d);
+  const entry: BanEntry = {
+    who: p.who,
+    as: String(p.as),
+    kind,
+    reason: typeof p.reason === 'string' ? p.reason : '',
+    desc: typeof p.desc === 'string' ? p.desc : undefined,
+    by: typeof p.by === 'string' ? p.by : 'user',
+    at: num(p.at, now),
+    until: num(p.until, now + DEFAULT_BAN_SECONDS),
+  };
+  ctx.core.access.banned.set(AccessControl.banKey(kind, entry.who), entry);
+  return ok(idStyle === 'v3' ? { ...(p as JsonObject) } : formatBan(entry, idStyle));
+}
+
+export function deleteBanned(ctx: Ctx, as: string | undefined, who: string): Reply {
+  const kind = banKind(as);
+  if (kind === undefined) return fail(108, 'type_error');
+  ctx.core.access.banned.delete(AccessControl.banKey(kind, who));
+  return ok();
+}

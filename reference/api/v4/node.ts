@@ -1,0 +1,59 @@
+// /brokers, /nodes, /listeners, /metrics, /stats and /alarms of the 4.x API. The cluster forms
+// answer a list (one entry per node, and this broker is a one-node cluster), the node forms the
+// entry itself, as the document's examples show.
+
+import { failNoCode, ok, type JsonObject, type Reply } from '../../http/reply.ts';
+import { bodyObject, brokerInfo, listenersOf, nodeInfo, statsV4 } from '../common.ts';
+import type { Alarm } from '../../state/alarms.ts';
+import type { Core, Ctx } from '../../core.ts';
+
+export const listBrokers = (ctx: Ctx): Reply => ok([brokerInfo(ctx.core)]);
+export const getBroker = (ctx: Ctx): Reply => ok(brokerInfo(ctx.core));
+export const listNodes = (ctx: Ctx): Reply => ok([nodeInfo(ctx.core, true)]);
+export const getNode = (ctx: Ctx): Reply => ok(nodeInfo(ctx.core, false));
+
+export const listListeners = (ctx: Ctx): Reply => ok([{ node: ctx.core.node, listeners: listenersOf(ctx.core) }]);
+export const nodeListeners = (ctx: Ctx): Reply => ok(listenersOf(ctx.core));
+
+const metricsOf = (core: Core) => core.metrics.v4(core.mqtt.retained.size);
+export const listMetrics = (ctx: Ctx): Reply => ok([{ node: ctx.core.node, metrics: metricsOf(ctx.core) }]);
+export const nodeMetrics = (ctx: Ctx): Reply => ok(metricsOf(ctx.core));
+
+export const listStats = (ctx: Ctx): Reply => ok([{ stats: statsV4(ctx.core), node: ctx.core.node }]);
+export const nodeStats = (ctx: Ctx): Reply => ok(statsV4(ctx.core));
+
+function formatAlarm(core: Core, a: Alarm): JsonObject {
+  const out: JsonObject = {
+    node: core.node,
+    name: a.name,
+    message: a.message,
+    details: a.details as JsonObject,
+    duration: ((a.deactivateAt ?? Date.now()) - a.activateAt) * 1000,
+    activate_at: a.activateAt * 1000,
+    activated: a.deactivateAt === undefined,
+  };
+  if (a.deactivateAt !== undefined) out.deactivate_at = a.deactivateAt * 1000;
+  return out;
+}
+
+function alarmsOf(core: Core, which: 'all' | 'activated' | 'deactivated'): JsonObject[] {
+  const active = [...core.alarms.active.values()];
+  const list = which === 'activated' ? active : which === 'deactivated' ? core.alarms.history : [...active, ...core.alarms.history];
+  return list.map((a) => formatAlarm(core, a));
+}
+
+export const listAlarms = (which: 'all' | 'activated' | 'deactivated') => (ctx: Ctx): Reply =>
+  ok([{ node: ctx.core.node, alarms: alarmsOf(ctx.core, which) }]);
+export const nodeAlarms = (which: 'all' | 'activated' | 'deactivated') => (ctx: Ctx): Reply => ok(alarmsOf(ctx.core, which));
+
+export function deactivateAlarm(ctx: Ctx): Reply {
+  const p = bodyObject(ctx);
+  if (typeof p.node !== 'string' || typeof p.name !== 'string') return failNoCode('missing_param');
+  if (p.node !== ctx.core.node || !ctx.core.alarms.deactivate(p.name)) return failNoCode('not_found');
+  return ok();
+}
+
+export function deleteDeactivatedAlarms(ctx: Ctx): Reply {
+  ctx.core.alarms.clearHistory();
+  return ok();
+}

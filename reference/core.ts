@@ -1,0 +1,49 @@
+// Everything one running reference broker holds, handed to every API handler.
+
+import type { ClientRegistry } from './state/clients.ts';
+import type { Metrics } from './state/metrics.ts';
+import type { AccessControl } from './state/access.ts';
+import type { AdminState } from './state/admin.ts';
+import type { AlarmStore } from './state/alarms.ts';
+import type { RuleEngine } from './state/rules.ts';
+import type { MqttBroker } from './mqtt/broker.ts';
+import type { Deviations, ActiveDeviations } from './deviations.ts';
+import type { EmqxVersion, VersionBehaviour } from './versions.ts';
+import type { Query } from './http/query.ts';
+
+export interface HttpInfo {
+  port: number;
+  openConnections: number;
+}
+
+export interface Core {
+  node: string;
+  host: string;
+  version: EmqxVersion;
+  behaviour: VersionBehaviour;
+  startedAt: number;
+  registry: ClientRegistry;
+  metrics: Metrics;
+  access: AccessControl;
+  admin: AdminState;
+  alarms: AlarmStore;
+  rules: RuleEngine;
+  mqtt: MqttBroker;
+  http: HttpInfo;
+  deviations: Deviations;
+}
+
+export type ApiVersion = 'v3' | 'v4';
+
+export interface Ctx {
+  core: Core;
+  api: ApiVersion;
+  method: string;
+  /** Path relative to the version base, e.g. `/clients/abc` (raw, not decoded). */
+  relPath: string;
+  params: Record<string, string>;
+  query: Query;
+  /** The parsed JSON body; undefined when there was none. */
+  body: unknown;
+  dev: ActiveDeviations;
+}

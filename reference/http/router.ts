@@ -1,0 +1,85 @@
+// One route table per API version drives both dispatch and the `GET /api/v4` / `GET /api/v3/`
+// listing, so what the broker says it implements is exactly what it routes.
+// Paths are written the way EMQX declares them (`nodes/:atom:node/clients/:bin:clientid`,
+// `/auth_clientid/:clientid`): a segment starting with `:` is a parameter, and its name is the
+// part after the last `:`. Leading and trailing slashes don't matter for matching.
+
+import type { Reply } from './reply.ts';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RouteDef<C> {
+  name: string;
+  method: Method;
+  /** As listed by the route index. */
+  path: string;
+  descr: string;
+  handler: (ctx: C) => Reply | Promise<Reply>;
+  /** Left out of the route listing (e.g. routes minirest serves but EMQX doesn't list). */
+  hidden?: boolean;
+}
+
+interface Compiled<C> {
+  def: RouteDef<C>;
+  segments: Array<{ literal: string } | { param: string }>;
+  literals: number;
+}
+
+export interface RouteMatch<C> {
+  route: RouteDef<C>;
+  params: Record<string, string>;
+}
+
+export class Router<C> {
+  private readonly bySize = new Map<number, Array<Compiled<C>>>();
+
+  constructor(readonly routes: ReadonlyArray<RouteDef<C>>) {
+    for (const def of routes) {
+      const segments = def.path
+        .split('/')
+        .filter((s) => s.length > 0)
+        .map((s) => (s.startsWith(':') ? { param: s.slice(s.lastIndexOf(':') + 1) } : { literal: s }));
+      const compiled: Compiled<C> = {
+        def,
+        segments,
+        literals: segments.filter((s) => 'literal' in s).length,
+      };
+      const list = this.bySize.get(segments.length) ?? [];
+      list.push(compiled);
+      this.bySize.set(segments.length, list);
+    }
+    // The most literal route wins: `/clients/username/:u` before `/clients/:id/acl_cache`.
+    for (const list of this.bySize.values()) list.sort((a, b) => b.literals - a.literals);
+  }
+
+  match(method: string, segments: readonly string[]): RouteMatch<C> | undefined {
+    const candidates = this.bySize.get(segments.length);
+    if (!candidates) return undefined;
+    for (const c of candidates) {
+      if (c.def.method !== method) continue;
+      const params: Record<string, string> = {};
+      let matched = true;
+      for (let i = 0; i < c.segments.length; i++) {
+        const seg = c.segments[i]!;
+        const actual = segments[i]!;
+        if ('literal' in seg) {
+          if (seg.literal !== actual) {
+            matched = false;
+            break;
+          }
+        } else {
+          params[seg.param] = actual;
+        }
+      }
+      if (matched) return { route: c.def, params };
+    }
+    return undefined;
+  }
+
+  /** The `{name, method, path, descr}` listing EMQX answers on its API root. */
+  listing(): Array<{ name: string; method: string; path: string; descr: string }> {
+    return this.routes
+      .filter((r) => !r.hidden)
+      .map((r) => ({ name: r.name, method: r.method, path: r.path, descr: r.descr }));
+  }
+}

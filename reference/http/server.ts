@@ -1,0 +1,234 @@
+// The management HTTP listener: /status, /api/v4 (and the Cloud-style /api alias), /api/v3.
+// It does what minirest does around the handlers: Basic auth, route lookup, body decoding,
+// and the plain-text framework errors; then it applies any deviations that match the path.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import { FrameworkError, HandlerThrow, notFound, text, type Reply } from './reply.ts';
+import { parseQuery, pathSegments } from './query.ts';
+import type { Router } from './router.ts';
+import type { ApiVersion, Core, Ctx } from '../core.ts';
+
+/** One 8 MB body read, as cowboy's default in minirest (EMQX-BEHAVIOUR.md §12). */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  appId: string;
+  appSecret: string;
+  routers: Record<ApiVersion, Router<Ctx>>;
+  /** Gate a route on a plugin being loaded (3.x: routes of unloaded plugins are 404). */
+  pluginOf: (api: ApiVersion, routeName: string) => string | undefined;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export class HttpServer {
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(
+    private readonly core: Core,
+    private readonly opts: HttpOptions,
+  ) {
+    this.server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
+      this.handle(req, res).catch(() => {
+        if (!res.headersSent) this.send(res, text(500, 'Internal Error'));
+        else res.destroy();
+      });
+    });
+    this.server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      core.http.openConnections = this.sockets.size;
+      s.on('error', () => {});
+      s.once('close', () => {
+        this.sockets.delete(s);
+        core.http.openConnections = this.sockets.size;
+      });
+    });
+    this.server.on('clientError', (_err, socket: Socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 11\r\nConnection: close\r\n\r\nBad Request');
+      else socket.destroy();
+    });
+  }
+
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.opts.port, this.opts.host, () => {
+        this.server.off('error', reject);
+        resolve((this.server.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    const h = req.headers.authorization;
+    if (!h || !/^basic /i.test(h)) return false;
+    const decoded = Buffer.from(h.slice(6).trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return false;
+    const id = decoded.slice(0, colon);
+    const secret = decoded.slice(colon + 1);
+    if (safeEqual(id, this.opts.appId) && safeEqual(secret, this.opts.appSecret)) return true;
+    return this.core.admin.checkApp(id, secret);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const rawPath = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
+    const rawQuery = q >= 0 ? rawUrl.slice(q + 1) : '';
+    const method = (req.method ?? 'GET').toUpperCase();
+
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) {
+        res.setHeader('connection', 'close');
+        this.send(res, text(413, 'Request Entity Too Large'));
+        res.once('finish', () => req.destroy());
+        return;
+      }
+      throw e;
+    }
+
+    const rawSegments = rawPath.split('/').filter((s) => s.length > 0);
+    const segments = pathSegments(rawPath);
+    if (segments.length === 1 && segments[0] === 'status' && method === 'GET') {
+      return this.send(res, text(200, `Node ${this.core.node} is started\nemqx is running`));
+    }
+    if (segments[0] !== 'api') return this.frameworkError(res, notFound(), '/');
+
+    let api: ApiVersion = 'v4';
+    let skip = 1;
+    if (segments[1] === 'v4' || segments[1] === 'v3') {
+      api = segments[1];
+      skip = 2;
+    }
+    const rest = segments.slice(skip);
+    const relPath = `/${rawSegments.slice(skip).join('/')}`;
+
+    if (!this.authorized(req)) {
+      return this.frameworkError(res, new FrameworkError(401, 'UNAUTHORIZED'), relPath, {
+        'www-authenticate': 'Basic Realm="minirest-server"',
+      });
+    }
+
+    const dev = this.core.deviations.forPath(relPath);
+    if (dev.get('missing-endpoint')) return this.frameworkError(res, notFound(), relPath);
+    const flaky = dev.get('flaky-500');
+    if (flaky) {
+      flaky.hits++;
+      if (flaky.hits % (flaky.arg === undefined ? 5 : Number(flaky.arg)) === 0) return this.send(res, text(500, 'Internal Error'));
+    }
+    const slow = dev.numArg('slow', 2000);
+    if (slow !== undefined && slow > 0) await new Promise((r) => setTimeout(r, slow));
+
+    const router = this.opts.routers[api];
+    if (rest.length === 0) {
+      if (method !== 'GET') return this.frameworkError(res, notFound(), relPath);
+      return this.send(res, dev.applyToSuccess({ kind: 'json', status: 200, body: { code: 0, data: router.listing() } }));
+    }
+    const match = router.match(method, rest);
+    if (!match) return this.frameworkError(res, notFound(), relPath);
+    if (match.params.node !== undefined && match.params.node !== this.core.node) {
+      return this.frameworkError(res, notFound(), relPath);
+    }
+    const plugin = this.opts.pluginOf(api, match.route.name);
+    if (plugin && !this.core.admin.isActive(plugin)) return this.frameworkError(res, notFound(), relPath);
+
+    let parsed: unknown;
+    if (body.length > 0 && (method === 'POST' || method === 'PUT' || method === 'DELETE')) {
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch {
+        return this.send(res, text(400, 'Bad Request'));
+      }
+      // minirest turns an object into a proplist and an array into a list of them; a bare
+      // scalar makes its parse_params crash, which it answers with 400 as well.
+      if (parsed === null || typeof parsed !== 'object') return this.send(res, text(400, 'Bad Request'));
+    }
+
+    const ctx: Ctx = {
+      core: this.core,
+      api,
+      method,
+      relPath,
+      params: match.params,
+      query: parseQuery(rawQuery),
+      body: parsed,
+      dev,
+    };
+    let reply: Reply;
+    try {
+      reply = await match.route.handler(ctx);
+    } catch (e) {
+      if (e instanceof FrameworkError) return this.frameworkError(res, e, relPath);
+      if (e instanceof HandlerThrow) {
+        const status = this.core.behaviour.throwStatus;
+        return this.send(res, text(status, status === 400 ? e.term : 'Internal Error'));
+      }
+      return this.send(res, text(500, 'Internal Error'));
+    }
+    if (reply.kind === 'json') reply = dev.applyToSuccess(reply);
+    this.send(res, reply);
+  }
+
+  private frameworkError(res: ServerResponse, e: FrameworkError, relPath: string, headers?: Record<string, string>): void {
+    if ((e.status === 401 || e.status === 404) && this.core.deviations.active('json-framework-errors', relPath)) {
+      for (const [k, v] of Object.entries(headers ?? {})) res.setHeader(k, v);
+      return this.send(res, { kind: 'json', status: e.status, body: { code: e.status, message: e.text } });
+    }
+    this.send(res, text(e.status, e.text, headers));
+  }
+
+  private send(res: ServerResponse, reply: Reply): void {
+    if (res.headersSent) return;
+    if (reply.kind === 'json') {
+      const payload = JSON.stringify(reply.body);
+      res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+      res.end(payload);
+    } else {
+      res.writeHead(reply.status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(reply.body), ...(reply.headers ?? {}) });
+      res.end(reply.body);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+// The reference broker: a real MQTT broker (aedes) plus the EMQX 3.x and 4.x management APIs on
+// one HTTP port, answering from live broker state. Written from the EMQX documents and
+// EMQX-BEHAVIOUR.md only; it imports nothing from the harness (schemas/, src/).
+
+import { ClientRegistry } from './state/clients.ts';
+import { Metrics } from './state/metrics.ts';
+import { AccessControl } from './state/access.ts';
+import { AdminState } from './state/admin.ts';
+import { AlarmStore } from './state/alarms.ts';
+import { RuleEngine } from './state/rules.ts';
+import { MqttBroker } from './mqtt/broker.ts';
+import { HttpServer } from './http/server.ts';
+import { Deviations } from './deviations.ts';
+import { DEFAULT_EMQX_VERSION, behaviourOf, parseEmqxVersion } from './versions.ts';
+import { v4Router } from './api/v4/routes.ts';
+import { v3PluginOf, v3Router } from './api/v3/routes.ts';
+import type { Core } from './core.ts';
+
+export interface ReferenceBrokerOptions {
+  /** 0 picks a free port. Default 8081. */
+  httpPort?: number;
+  /** 0 picks a free port. Default 1883. */
+  mqttPort?: number;
+  /** Interface both listeners bind to. Default 127.0.0.1. */
+  host?: string;
+  /** EMQX node name reported by the API. Default emqx@127.0.0.1. */
+  node?: string;
+  appId?: string;
+  appSecret?: string;
+  /** EMQX version whose behaviour to reproduce, e.g. "4.3.8". Default 4.4.19. */
+  emqxVersion?: string;
+  /** Deliberate contract breaks, `NAME[:ARG][@/path-prefix]` (see reference/README.md). */
+  deviations?: string[];
+  /** EMQX's allow_anonymous: admit clients no auth source (auth_user, 3.x auth plugins) knows. Default true. */
+  allowAnonymous?: boolean;
+}
+
+export interface ReferenceBroker {
+  httpPort: number;
+  mqttPort: number;
+  host: string;
+  node: string;
+  appId: string;
+  appSecret: string;
+  emqxVersion: string;
+  apiUrl(version: 'v3' | 'v4'): string;
+  mqttUrl: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULTS = {
+  httpPort: 8081,
+  mqttPort: 1883,
+  host: '127.0.0.1',
+  node: 'emqx@127.0.0.1',
+  appId: 'admin',
+  appSecret: 'public',
+  emqxVersion: DEFAULT_EMQX_VERSION,
+} as const;
+
+export class ReferenceConfigError extends Error {}
+
+export async function startReferenceBroker(opts: ReferenceBrokerOptions = {}): Promise<ReferenceBroker> {
+  const host = opts.host ?? DEFAULTS.host;
+  const node = opts.node ?? DEFAULTS.node;
+  const appId = opts.appId ?? DEFAULTS.appId;
+  const appSecret = opts.appSecret ?? DEFAULTS.appSecret;
+  const version = parseEmqxVersion(opts.emqxVersion ?? DEFAULTS.emqxVersion);
+  if (!version) throw new ReferenceConfigError(`unsupported EMQX version "${opts.emqxVersion}" (expected 3.x.y or 4.x.y)`);
+  let deviations: Deviations;
+  try {
+    deviations = Deviations.parse(opts.deviations);
+  } catch (e) {
+    throw new ReferenceConfigError((e as Error).message);
+  }
+
+  const registry = new ClientRegistry();
+  const metrics = new Metrics();
+  const access = new AccessControl();
+  const admin = new AdminState({ id: appId, secret: appSecret });
+  const alarms = new AlarmStore();
+  // The rule engine needs the broker to republish and the broker needs the rule engine to run
+  // rules on each message; the core object closes that loop.
+  const core = { node, host, version, behaviour: behaviourOf(version), startedAt: Date.now(), registry, metrics, access, admin, alarms, deviations, http: { port: 0, openConnections: 0 } } as Partial<Core> as Core;
+  core.rules = new RuleEngine({
+    node,
+    publish: (m) => void core.mqtt.publish({ topic: m.topic, payload: m.payload, qos: m.qos as 0 | 1 | 2, retain: m.retain, from: '', via: m.via }),
+    countMatched: () => metrics.inc('rules.matched'),
+    countAction: (ok) => metrics.inc(ok ? 'actions.success' : 'actions.failure'),
+  });
+  core.mqtt = await MqttBroker.start({
+    host,
+    port: opts.mqttPort ?? DEFAULTS.mqttPort,
+    node,
+    registry,
+    metrics,
+    access,
+    admin,
+    alarms,
+    rules: () => core.rules,
+    allowAnonymous: opts.allowAnonymous ?? true,
+    ignoreBan: () => deviations.has('ignore-ban'),
+  });
+  const http = new HttpServer(core, {
+    host,
+    port: opts.httpPort ?? DEFAULTS.httpPort,
+    appId,
+    appSecret,
+    routers: { v3: v3Router(), v4: v4Router() },
+    pluginOf: (api, name) => (api === 'v3' ? v3PluginOf(name) : undefined),
+  });
+  try {
+    core.http.port = await http.listen();
+  } catch (e) {
+    await core.mqtt.close();
+    throw e;
+  }
+
+  const mqttPort = core.mqtt.port;
+  const httpPort = core.http.port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    httpPort,
+    mqttPort,
+    host,
+    node,
+    appId,
+    appSecret,
+    emqxVersion: version.text,
+    apiUrl: (v) => `http://${urlHost}:${httpPort}/api/${v}`,
+    mqttUrl: `mqtt://${urlHost}:${mqttPort}`,
+    close: () => {
+      closing ??= (async () => {
+        await http.close();
+        await core.mqtt.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// emqx-harness: the command line. One line and exit 2 for every user error; no stack traces.
+import { UsageError } from '../src/errors.ts';
+
+const HELP = `emqx-harness — contract and load tests for the EMQX management API
+
+Usage: emqx-harness <command> [options]
+
+Commands:
+  contract    check a target against the documented contract (default: the embedded
+              reference broker, both API versions); writes reports/<run-id>/
+  reference   start the reference broker (a real MQTT broker with the documented API)
+
+Run \`emqx-harness <command> --help\` for the options of a command.
+Exit codes: 0 all checks pass · 1 contract failures · 2 usage, configuration or connectivity error.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'contract':
+      return (await import('./contract.ts')).runContract(rest);
+    case 'reference': {
+      // the reference broker owns its command line; hand the arguments over untouched
+      process.argv = [process.argv[0]!, 'reference', ...rest];
+      await import('../reference/main.ts');
+      return new Promise<number>(() => undefined); // it exits by itself on SIGINT/SIGTERM
+    }
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      console.log(HELP);
+      return command === undefined ? 2 : 0;
+    case 'load':
+    case 'swarm':
+    case 'compare':
+    case 'report':
+      throw new UsageError(`"${command}" is not available in this version yet; see emqx-harness --help`);
+    default:
+      throw new UsageError(`unknown command "${command}"; see emqx-harness --help`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UsageError || (e as Error)?.name === 'PreflightFailed' || (e as Error)?.name === 'TargetError') {
+      console.error(`emqx-harness: ${(e as Error).message}`);
+      process.exit(2);
+    }
+    console.error(e);
+    process.exit(70);
+  },
+);

@@ -1,0 +1,264 @@
+// `emqx-harness contract`: resolve the target (or start the reference broker), preflight
+// it, run the Playwright suites, then assemble, gate and write the report.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ApiClient } from '../src/api-client.ts';
+import type { ApiVersion } from '../src/catalog.ts';
+import { UsageError } from '../src/errors.ts';
+import type { Finding } from '../src/findings.ts';
+import { findLeftovers } from '../src/leftovers.ts';
+import { PreflightFailed, preflight } from '../src/preflight.ts';
+import type { RunReport } from '../src/report/model.ts';
+import { terminalSummary } from '../src/report/terminal.ts';
+import { writeReport } from '../src/report/write.ts';
+import { RUN_CONFIG_ENV, type RunConfig, newRunId, newRunPrefix, writeRunConfig } from '../src/run-config.ts';
+import { collectRun, coverageGaps, coverageOf, latencyOf } from '../src/run-report.ts';
+import { REPO_ROOT } from '../src/schema-registry.ts';
+import { type Target, describeTarget, resolveTarget, secretsOf, targetInputFromEnv } from '../src/target.ts';
+import { nodeTransport } from '../src/transport.ts';
+
+const HELP = `emqx-harness contract — check a target against the documented EMQX management API
+
+Usage: emqx-harness contract [options]
+
+With no target given, starts the embedded reference broker on free loopback ports and
+checks both API versions against it (this is what \`npm start\` runs).
+
+Target (flags override the env variables in brackets):
+  --profile NAME         reference | emqx-v4 | emqx-v3 | emqx-cloud          [EMQX_PROFILE]
+  --api-url URL          API base, e.g. http://host:8081/api/v4, https://x:8443/api [EMQX_API_URL]
+  --app-id ID            application id (default admin)                       [EMQX_APP_ID]
+                         the secret comes from EMQX_APP_SECRET only (not a flag: shells keep history)
+  --mqtt-url URL         MQTT for the semantic checks, e.g. mqtt://host:1883  [EMQX_MQTT_URL]
+  --no-mqtt              skip the checks that need MQTT clients
+  --node NAME            node name for /nodes/{node}/… (default: from GET /brokers) [EMQX_NODE]
+  --api-version V        v3 | v4 (default: from the URL; reference: both)    [EMQX_API_VERSION]
+  --emqx-version X.Y.Z   the release to hold the target to (default: from GET /brokers) [EMQX_VERSION]
+  --ca-file FILE         CA for HTTPS and MQTTS                               [EMQX_TLS_CA]
+  --insecure             accept any TLS certificate                           [EMQX_TLS_INSECURE]
+  --timeout-ms N         per-request timeout (default 10000)                  [EMQX_TIMEOUT_MS]
+
+Safety (both on by default only for the reference broker):
+  --allow-mutations      create, change and delete objects (all prefixed, all removed after)
+  --allow-disruptive     kick clients, publish and (un)subscribe on behalf of clients
+
+Run:
+  --grep PATTERN         run only the checks whose title matches (disables the coverage gate)
+  --workers N            parallel workers (default 2)
+  --reports DIR          where runs are written (default ./reports)
+  --deviate NAME[:ARG]   reference broker only: break the contract in one named way (repeatable)
+
+Exit codes: 0 all checks pass (or not-implemented / skipped by policy) · 1 a check failed ·
+2 usage, configuration or connectivity error · 130 interrupted (a partial report is written).`;
+
+interface Options {
+  targets: Target[];
+  reference?: { close(): Promise<void> };
+  grep?: string;
+  workers: number;
+  reportsRoot: string;
+  profile: string;
+}
+
+export async function runContract(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        profile: { type: 'string' },
+        'api-url': { type: 'string' },
+        'app-id': { type: 'string' },
+        'mqtt-url': { type: 'string' },
+        'no-mqtt': { type: 'boolean' },
+        node: { type: 'string' },
+        'api-version': { type: 'string' },
+        'emqx-version': { type: 'string' },
+        'ca-file': { type: 'string' },
+        insecure: { type: 'boolean' },
+        'timeout-ms': { type: 'string' },
+        'allow-mutations': { type: 'boolean' },
+        'allow-disruptive': { type: 'boolean' },
+        grep: { type: 'string' },
+        workers: { type: 'string' },
+        reports: { type: 'string' },
+        deviate: { type: 'string', multiple: true },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split('\n')[0]} (see emqx-harness contract --help)`);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const env = targetInputFromEnv(process.env);
+  const profile = v.profile ?? env.profile ?? (v['api-url'] ?? env.apiUrl ? 'emqx-v4' : 'reference');
+  const workers = Number(v.workers ?? 2);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 16) throw new UsageError('--workers must be a whole number from 1 to 16');
+  const timeoutMs = v['timeout-ms'] !== undefined ? Number(v['timeout-ms']) : env.timeoutMs;
+  const versions = parseVersions(v['api-version'] ?? env.apiVersion, profile);
+  if (v.deviate?.length && profile !== 'reference') throw new UsageError('--deviate only applies to the reference broker');
+
+  const opts: Options = { targets: [], grep: v.grep, workers, reportsRoot: resolve(v.reports ?? join(REPO_ROOT, 'reports')), profile };
+  if (profile === 'reference') {
+    if (v['api-url'] || env.apiUrl) throw new UsageError('the reference profile starts its own broker; drop --api-url / EMQX_API_URL or choose another --profile');
+    const { startReferenceBroker } = await import('../reference/index.ts');
+    const emqxVersion = v['emqx-version'] ?? env.emqxVersion;
+    let broker;
+    try {
+      // a random secret per run: nothing to confuse with ordinary words when reports are redacted
+      const appSecret = `hx-${randomBytes(12).toString('hex')}`;
+      broker = await startReferenceBroker({ httpPort: 0, mqttPort: 0, appSecret, ...(emqxVersion ? { emqxVersion } : {}), deviations: v.deviate ?? [] });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    opts.reference = broker;
+    opts.targets = versions.map((apiVersion) => ({
+      profile: 'reference' as const,
+      apiVersion,
+      apiUrl: broker.apiUrl(apiVersion),
+      appId: broker.appId,
+      appSecret: broker.appSecret,
+      mqttUrl: v['no-mqtt'] ? undefined : broker.mqttUrl,
+      node: broker.node,
+      emqxVersion: emqxVersion,
+      tls: { insecure: false },
+      allowMutations: true,
+      allowDisruptive: true,
+      timeoutMs: timeoutMs ?? 10_000,
+    }));
+  } else {
+    const t = resolveTarget({
+      ...env,
+      profile,
+      apiUrl: v['api-url'] ?? env.apiUrl,
+      appId: v['app-id'] ?? env.appId,
+      mqttUrl: v['no-mqtt'] ? undefined : (v['mqtt-url'] ?? env.mqttUrl),
+      node: v.node ?? env.node,
+      apiVersion: versions.length === 1 ? versions[0] : undefined,
+      emqxVersion: v['emqx-version'] ?? env.emqxVersion,
+      caFile: v['ca-file'] ?? env.caFile,
+      insecure: v.insecure ?? env.insecure,
+      allowMutations: v['allow-mutations'] ?? false,
+      allowDisruptive: v['allow-disruptive'] ?? false,
+      timeoutMs,
+    });
+    if (v['no-mqtt']) t.mqttUrl = undefined;
+    opts.targets = [t];
+  }
+  try {
+    return await run(opts);
+  } finally {
+    await opts.reference?.close();
+  }
+}
+
+function parseVersions(raw: string | undefined, profile: string): ApiVersion[] {
+  if (raw === undefined) return profile === 'reference' ? ['v4', 'v3'] : [];
+  if (raw === 'both') return ['v4', 'v3'];
+  if (raw === 'v3' || raw === 'v4') return [raw];
+  throw new UsageError(`--api-version must be v3, v4 or both, got "${raw}"`);
+}
+
+async function run(opts: Options): Promise<number> {
+  const started = new Date();
+  const runId = newRunId(opts.profile, started);
+  const reportDir = join(opts.reportsRoot, runId);
+  mkdirSync(reportDir, { recursive: true });
+  const secrets = opts.targets.flatMap(secretsOf);
+
+  const targets: Target[] = [];
+  for (const t of opts.targets) {
+    const pf = await preflight(t);
+    for (const note of pf.notes) console.log(`note (${t.apiVersion}): ${note}`);
+    targets.push(pf.target);
+    console.log(`target ${describeTarget(pf.target)}${pf.target.node ? `, node ${pf.target.node}` : ''}`);
+  }
+
+  const cfg: RunConfig = { runId, prefix: newRunPrefix(), reportDir, targets, startedAt: started.toISOString(), workers: opts.workers };
+  const cfgFile = writeRunConfig(cfg);
+  let interrupted: string | undefined;
+  try {
+    interrupted = await runPlaywright(cfgFile.path, opts.grep);
+  } finally {
+    cfgFile.remove();
+  }
+
+  const collected = collectRun(reportDir);
+  const findings: Finding[] = [...collected.findings];
+  if (!collected.targetDown) {
+    for (const t of targets) findings.push(...(await findLeftovers(new ApiClient(t, nodeTransport(t.tls)), cfg.prefix).catch(() => [])));
+  }
+  const versions = targets.map((t) => t.apiVersion);
+  const coverage = coverageOf(versions, findings);
+  const complete = !interrupted && !collected.targetDown && !opts.grep && collected.status !== 'interrupted';
+  if (complete) findings.push(...coverageGaps(coverage));
+
+  const report: RunReport = {
+    run: {
+      id: runId,
+      target: targets.map((t) => t.apiUrl).join(' + '),
+      apiVersion: versions.join('+'),
+      emqxVersion: targets[0]?.emqxVersion,
+      profile: opts.profile,
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      ...(interrupted || collected.targetDown
+        ? { interrupted: collected.targetDown ? { reason: `the target stopped answering: ${collected.targetDown.reason}`, lastRequest: collected.targetDown.lastRequest } : { reason: interrupted! } }
+        : {}),
+      harnessVersion: '0.1.0',
+      policy: { mutations: targets.every((t) => t.allowMutations), disruptive: targets.every((t) => t.allowDisruptive) },
+    },
+    findings,
+    coverage: coverageOf(versions, findings),
+    latency: latencyOf(collected.timings),
+  };
+  const written = writeReport(opts.reportsRoot, report, { secrets });
+  process.stdout.write(terminalSummary(report, written.dir, { color: process.stdout.isTTY && !process.env.CI }));
+  if (collected.targetDown) {
+    console.error(`emqx-harness: the target stopped answering: ${collected.targetDown.reason} (last request: ${collected.targetDown.lastRequest ?? 'unknown'})`);
+    return 2;
+  }
+  if (interrupted) return 130;
+  return findings.some((f) => f.verdict === 'fail') ? 1 : 0;
+}
+
+/** Runs the suites in a child process; resolves with a reason when the user interrupted. */
+function runPlaywright(configPath: string, grep: string | undefined): Promise<string | undefined> {
+  const require = createRequire(import.meta.url);
+  const cli = require.resolve('@playwright/test/cli');
+  const args = [cli, 'test', '-c', join(REPO_ROOT, 'contracts', 'playwright.config.ts'), ...(grep ? ['--grep', grep] : [])];
+  return new Promise((resolveRun, reject) => {
+    // own process group: a Ctrl-C reaches the CLI once, and the CLI stops Playwright gracefully
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: 'inherit', detached: true, env: { ...process.env, [RUN_CONFIG_ENV]: configPath } });
+    let interrupted: string | undefined;
+    const onSignal = (sig: NodeJS.Signals): void => {
+      if (interrupted) {
+        child.kill('SIGKILL');
+        return;
+      }
+      interrupted = `interrupted by ${sig === 'SIGINT' ? 'Ctrl-C' : sig}`;
+      console.error(`\n${interrupted}: stopping the suites and writing a partial report… (again to force)`);
+      child.kill('SIGINT');
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    child.on('error', reject);
+    child.on('exit', () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolveRun(interrupted);
+    });
+  });
+}
+
+export { PreflightFailed };

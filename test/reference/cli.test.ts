@@ -1,0 +1,72 @@
+// reference/main.ts as a process: prints where it listens (never the secret), serves, stops on
+// SIGTERM; user errors are one line and exit 2.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MAIN = join(ROOT, 'reference', 'main.ts');
+
+function runSync(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+}
+
+test('starts, prints its URLs and app id but not the secret, serves, and stops on SIGTERM', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--http-port', '0', '--mqtt-port', '0', '--node', 'emqx@cli-test', '--emqx-version', '4.3.8'], {
+    cwd: ROOT,
+    env: { ...process.env, REFERENCE_APP_SECRET: 'top-secret-value' },
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (d: string) => (out += d));
+  let err = '';
+  child.stderr.on('data', (d) => (err += String(d)));
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no banner; stdout=${out} stderr=${err}`)), 20_000);
+    child.stdout.on('data', () => {
+      if (out.includes('app id:')) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${err}`)));
+  });
+  assert.match(out, /mqtt\s+mqtt:\/\/127\.0\.0\.1:\d+/);
+  assert.match(out, /api v4\s+http:\/\/127\.0\.0\.1:\d+\/api\/v4/);
+  assert.match(out, /api v3\s+http:\/\/127\.0\.0\.1:\d+\/api\/v3/);
+  assert.match(out, /app id: admin\s+secret: \(set\)/);
+  assert.equal(out.includes('top-secret-value'), false);
+  const api = /api v4\s+(\S+)/.exec(out)![1]!;
+  const res = await fetch(`${api}/brokers/emqx@cli-test`, { headers: { authorization: `Basic ${Buffer.from('admin:top-secret-value').toString('base64')}` } });
+  const body = (await res.json()) as { data: { version: string } };
+  assert.equal(body.data.version, '4.3.8');
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  assert.match(out, /SIGTERM, stopping/);
+});
+
+test('user errors: one line on stderr, exit 2, no stack trace', () => {
+  for (const [args, pattern] of [
+    [['--http-port', 'eighty'], /--http-port expects a port number/],
+    [['--frobnicate'], /unknown option "--frobnicate"/],
+    [['--deviate', 'nonsense'], /unknown deviation "nonsense"; valid: drop-field, type-change/],
+    [['--emqx-version', '9.9.9'], /unsupported EMQX version/],
+  ] as const) {
+    const r = runSync([...args, '--mqtt-port', '0']);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, pattern);
+    assert.equal(/\n\s+at /.test(r.stderr), false);
+  }
+});
+
+test('--help lists the flags and every deviation', () => {
+  const r = runSync(['--help']);
+  assert.equal(r.status, 0);
+  for (const s of ['--http-port', '--mqtt-port', '--deviate', '--deny-anonymous', 'drop-field', 'json-framework-errors', 'REFERENCE_HTTP_PORT']) assert.ok(r.stdout.includes(s), s);
+});

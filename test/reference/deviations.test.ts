@@ -1,0 +1,135 @@
+// Every deviation breaks the contract in its one named way, and only under its path prefix.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { connectClient, eventually, inbox, sleep, startHarness, subscribe, type Harness } from './helpers.ts';
+import { DEVIATIONS, parseDeviation } from '../../reference/deviations.ts';
+import { startReferenceBroker } from '../../reference/index.ts';
+
+let h: Harness;
+before(async () => {
+  h = await startHarness({
+    deviations: [
+      'drop-field:port@/clients',
+      'type-change:recv_oct@/clients',
+      'extra-field:surprise@/subscriptions',
+      'no-hasnext@/subscriptions',
+      'duplicate-across-pages@/routes',
+      'omit-meta@/banned',
+      'wrong-count:5@/auth_user',
+      'nonzero-code:7@/brokers',
+      'wrong-status:201@/nodes',
+      'missing-endpoint@/stats',
+      'flaky-500:3@/metrics',
+      'slow:300@/listeners',
+      'json-framework-errors@/alarms',
+      'drop-publish',
+      'ignore-kick',
+      'ignore-ban',
+    ],
+  });
+  const c = await h.connect('dev-client');
+  for (let i = 0; i < 5; i++) await subscribe(c, `dev/${i}`, 0);
+});
+after(async () => {
+  await h.close();
+});
+
+test('drop-field, type-change and extra-field reshape data objects under their prefix only', async () => {
+  const c = (await h.api.get('/clients')).json.data[0];
+  assert.equal('port' in c, false);
+  assert.equal(typeof c.recv_oct, 'string');
+  const one = (await h.api.get('/clients/dev-client')).json.data[0];
+  assert.equal('port' in one, false, 'the prefix covers /clients/...');
+  const s = (await h.api.get('/subscriptions')).json.data[0];
+  assert.equal(s.surprise, 'deviation');
+  assert.equal('port' in (await h.v3.get('/connections')).json.data[0], true, 'other paths keep the field');
+});
+
+test('no-hasnext, omit-meta, wrong-count', async () => {
+  const subs = await h.api.get('/subscriptions?_limit=2');
+  assert.equal('hasnext' in subs.json.meta, false);
+  assert.equal(subs.json.meta.count, 5);
+  assert.equal('meta' in (await h.api.get('/banned')).json, false);
+  const users = await h.api.get('/auth_user');
+  assert.equal(users.json.meta.count, 5);
+  assert.equal((await h.api.get('/clients')).json.meta.count, 1, 'unaffected elsewhere');
+});
+
+test('duplicate-across-pages repeats the last item of page n first on page n+1', async () => {
+  const p1 = (await h.api.get('/routes?_page=1&_limit=2')).json.data;
+  const p2 = (await h.api.get('/routes?_page=2&_limit=2')).json.data;
+  assert.deepEqual(p2[0], p1[1]);
+});
+
+test('nonzero-code keeps HTTP 200; wrong-status changes the status', async () => {
+  const b = await h.api.get('/brokers');
+  assert.equal(b.status, 200);
+  assert.equal(b.json.code, 7);
+  const n = await h.api.get('/nodes');
+  assert.equal(n.status, 201);
+  assert.equal(n.json.code, 0);
+});
+
+test('missing-endpoint answers 404 Not found.; flaky-500 fails every Nth request', async () => {
+  const s = await h.api.get('/stats');
+  assert.equal(s.status, 404);
+  assert.equal(s.text, 'Not found.');
+  const statuses: number[] = [];
+  for (let i = 0; i < 6; i++) statuses.push((await h.api.get('/metrics')).status);
+  assert.deepEqual(statuses, [200, 200, 500, 200, 200, 500]);
+});
+
+test('slow delays the answer', async () => {
+  const t0 = Date.now();
+  const r = await h.api.get('/listeners');
+  assert.equal(r.status, 200);
+  assert.ok(Date.now() - t0 >= 250, 'delayed by the slow deviation');
+});
+
+test('json-framework-errors turns 401 and 404 into JSON', async () => {
+  const unauth = await h.api.request('GET', '/alarms', undefined, { auth: null });
+  assert.equal(unauth.status, 401);
+  assert.deepEqual(unauth.json, { code: 401, message: 'UNAUTHORIZED' });
+  const nf = await h.api.get('/alarms/nothing/here');
+  assert.equal(nf.status, 404);
+  assert.deepEqual(nf.json, { code: 404, message: 'Not found.' });
+  assert.match((await h.api.request('GET', '/clients', undefined, { auth: null })).contentType, /^text\/plain/);
+});
+
+test('drop-publish acknowledges but delivers nothing', async () => {
+  const c = await h.connect('dev-sink');
+  await subscribe(c, 'dropped/#', 0);
+  const box = inbox(c);
+  assert.deepEqual((await h.api.post('/mqtt/publish', { topic: 'dropped/a', payload: 'x' })).json, { code: 0 });
+  assert.deepEqual((await h.api.post('/mqtt/publish_batch', [{ topic: 'dropped/b', payload: 'y' }])).json.data, [{ topic: 'dropped/b', code: 0 }]);
+  await box.none(300);
+});
+
+test('ignore-kick answers 0 and the client stays connected', async () => {
+  const c = await h.connect('dev-unkickable');
+  assert.deepEqual((await h.api.delete('/clients/dev-unkickable')).json, { code: 0 });
+  await sleep(200);
+  assert.equal(c.connected, true);
+  assert.equal((await h.api.get('/clients/dev-unkickable')).json.data.length, 1);
+});
+
+test('ignore-ban stores the ban but does not refuse CONNECT', async () => {
+  await h.api.post('/banned', { who: 'dev-banned', as: 'clientid' });
+  const c = await connectClient(h.broker, 'dev-banned');
+  await eventually(() => c.connected);
+  c.end(true);
+});
+
+test('parsing: unknown names list the valid ones; arguments are checked', async () => {
+  assert.throws(() => parseDeviation('no-such-thing'), (e: Error) => {
+    for (const name of Object.keys(DEVIATIONS)) assert.ok(e.message.includes(name), name);
+    return true;
+  });
+  assert.throws(() => parseDeviation('drop-field'), /needs an argument/);
+  assert.throws(() => parseDeviation('omit-meta:3'), /takes no argument/);
+  assert.throws(() => parseDeviation('wrong-status:abc'), /bad argument/);
+  assert.throws(() => parseDeviation('slow@clients'), /must start with/);
+  assert.deepEqual(parseDeviation('drop-field:port@/clients'), { name: 'drop-field', arg: 'port', prefix: '/clients', hits: 0 });
+  await assert.rejects(startReferenceBroker({ httpPort: 0, mqttPort: 0, deviations: ['bogus'] }), /unknown deviation "bogus"; valid: /);
+});
