@@ -24,7 +24,12 @@ export class RouteProbe {
     const same = fp.status === call.response.status && fp.text.trim() === call.response.text.trim();
     if (!same) return undefined;
     const listed = await this.routeList();
-    if (listed?.has(routeKey(call.entry.method, call.entry.path))) return undefined;
+    if (listed?.has(routeKey(call.entry.method, call.entry.path))) {
+      // On a /nodes/{node}/… path an unknown node answers the same 404 as a missing route,
+      // so there the route list decides; elsewhere the answer itself is the stronger proof.
+      if (call.entry.path.includes('{node}')) return undefined;
+      return `HTTP ${call.response.status} exactly like a route that cannot exist, although the target's route list names it`;
+    }
     return listed
       ? `HTTP ${call.response.status} like an unknown route, and absent from the target's route list`
       : `HTTP ${call.response.status} exactly like a route that cannot exist (the target lists no routes)`;
