@@ -8,7 +8,7 @@ import type { AlarmStore } from './state/alarms.ts';
 import type { RuleEngine } from './state/rules.ts';
 import type { MqttBroker } from './mqtt/broker.ts';
 import type { Deviations, ActiveDeviations } from './deviations.ts';
-import type { EmqxVersion, VersionBehaviour } from './versions.ts';
+import type { EmqxVersion, V3Behaviour, VersionBehaviour } from './versions.ts';
 import type { Query } from './http/query.ts';
 
 export interface HttpInfo {
@@ -19,8 +19,12 @@ export interface HttpInfo {
 export interface Core {
   node: string;
   host: string;
+  /** The 4.x release /api/v4 (and /api) emulates, and its behaviour switches. */
   version: EmqxVersion;
   behaviour: VersionBehaviour;
+  /** The 3.x release /api/v3 emulates, and its behaviour switches. */
+  v3Version: EmqxVersion;
+  v3: V3Behaviour;
   startedAt: number;
   registry: ClientRegistry;
   metrics: Metrics;

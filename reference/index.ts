@@ -11,7 +11,7 @@ import { RuleEngine } from './state/rules.ts';
 import { MqttBroker } from './mqtt/broker.ts';
 import { HttpServer } from './http/server.ts';
 import { Deviations } from './deviations.ts';
-import { DEFAULT_EMQX_VERSION, behaviourOf, parseEmqxVersion } from './versions.ts';
+import { DEFAULT_EMQX_V3_VERSION, DEFAULT_EMQX_VERSION, behaviourOf, parseEmqxVersion, v3BehaviourOf } from './versions.ts';
 import { v4Router } from './api/v4/routes.ts';
 import { v3PluginOf, v3Router } from './api/v3/routes.ts';
 import type { Core } from './core.ts';
@@ -27,8 +27,10 @@ export interface ReferenceBrokerOptions {
   node?: string;
   appId?: string;
   appSecret?: string;
-  /** EMQX version whose behaviour to reproduce, e.g. "4.3.8". Default 4.4.19. */
+  /** The EMQX 4.x release whose behaviour /api/v4 (and /api) reproduces, e.g. "4.3.8". Default 4.4.19. */
   emqxVersion?: string;
+  /** The EMQX 3.x release whose behaviour /api/v3 reproduces, e.g. "3.1.2". Default 3.2.0. */
+  emqxV3Version?: string;
   /** Deliberate contract breaks, `NAME[:ARG][@/path-prefix]` (see reference/README.md). */
   deviations?: string[];
   /** EMQX's allow_anonymous: admit clients no auth source (auth_user, 3.x auth plugins) knows. Default true. */
@@ -42,7 +44,10 @@ export interface ReferenceBroker {
   node: string;
   appId: string;
   appSecret: string;
+  /** The 4.x release /api/v4 reports and emulates, e.g. "4.4.19". */
   emqxVersion: string;
+  /** The 3.x release /api/v3 reports (as `v3.2.0`) and emulates, e.g. "3.2.0". */
+  emqxV3Version: string;
   apiUrl(version: 'v3' | 'v4'): string;
   mqttUrl: string;
   close(): Promise<void>;
@@ -56,6 +61,7 @@ export const DEFAULTS = {
   appId: 'admin',
   appSecret: 'public',
   emqxVersion: DEFAULT_EMQX_VERSION,
+  emqxV3Version: DEFAULT_EMQX_V3_VERSION,
 } as const;
 
 export class ReferenceConfigError extends Error {}
@@ -66,7 +72,12 @@ export async function startReferenceBroker(opts: ReferenceBrokerOptions = {}): P
   const appId = opts.appId ?? DEFAULTS.appId;
   const appSecret = opts.appSecret ?? DEFAULTS.appSecret;
   const version = parseEmqxVersion(opts.emqxVersion ?? DEFAULTS.emqxVersion);
-  if (!version) throw new ReferenceConfigError(`unsupported EMQX version "${opts.emqxVersion}" (expected 3.x.y or 4.x.y)`);
+  if (!version || version.major !== 4) {
+    const hint = version?.major === 3 ? '; the 3.x release of /api/v3 is set with emqxV3Version / --emqx-v3-version' : '';
+    throw new ReferenceConfigError(`unsupported EMQX version "${opts.emqxVersion}" (expected 4.x.y${hint})`);
+  }
+  const v3Version = parseEmqxVersion(opts.emqxV3Version ?? DEFAULTS.emqxV3Version);
+  if (!v3Version || v3Version.major !== 3) throw new ReferenceConfigError(`unsupported EMQX 3.x version "${opts.emqxV3Version}" (expected 3.x.y)`);
   let deviations: Deviations;
   try {
     deviations = Deviations.parse(opts.deviations);
@@ -81,7 +92,7 @@ export async function startReferenceBroker(opts: ReferenceBrokerOptions = {}): P
   const alarms = new AlarmStore();
   // The rule engine needs the broker to republish and the broker needs the rule engine to run
   // rules on each message; the core object closes that loop.
-  const core = { node, host, version, behaviour: behaviourOf(version), startedAt: Date.now(), registry, metrics, access, admin, alarms, deviations, http: { port: 0, openConnections: 0 } } as Partial<Core> as Core;
+  const core = { node, host, version, behaviour: behaviourOf(version), v3Version, v3: v3BehaviourOf(v3Version), startedAt: Date.now(), registry, metrics, access, admin, alarms, deviations, http: { port: 0, openConnections: 0 } } as Partial<Core> as Core;
   core.rules = new RuleEngine({
     node,
     publish: (m) => void core.mqtt.publish({ topic: m.topic, payload: m.payload, qos: m.qos as 0 | 1 | 2, retain: m.retain, from: '', via: m.via }),
@@ -106,7 +117,7 @@ export async function startReferenceBroker(opts: ReferenceBrokerOptions = {}): P
     port: opts.httpPort ?? DEFAULTS.httpPort,
     appId,
     appSecret,
-    routers: { v3: v3Router(), v4: v4Router() },
+    routers: { v3: v3Router(core.v3), v4: v4Router(core.behaviour) },
     pluginOf: (api, name) => (api === 'v3' ? v3PluginOf(name) : undefined),
   });
   try {
@@ -128,6 +139,7 @@ export async function startReferenceBroker(opts: ReferenceBrokerOptions = {}): P
     appId,
     appSecret,
     emqxVersion: version.text,
+    emqxV3Version: v3Version.text,
     apiUrl: (v) => `http://${urlHost}:${httpPort}/api/${v}`,
     mqttUrl: `mqtt://${urlHost}:${mqttPort}`,
     close: () => {

@@ -12,7 +12,11 @@ Usage: npm run reference -- [options]
   --mqtt-port N        MQTT TCP port (default ${DEFAULTS.mqttPort}; env REFERENCE_MQTT_PORT)
   --host ADDR          bind address (default ${DEFAULTS.host}; env REFERENCE_HOST)
   --node NAME          EMQX node name (default ${DEFAULTS.node}; env REFERENCE_NODE)
-  --emqx-version X.Y.Z EMQX behaviour to reproduce (default ${DEFAULTS.emqxVersion}; env REFERENCE_EMQX_VERSION)
+  --emqx-version X.Y.Z the EMQX 4.x release /api/v4 reproduces (default ${DEFAULTS.emqxVersion};
+                       env REFERENCE_EMQX_VERSION)
+  --emqx-v3-version X.Y.Z
+                       the EMQX 3.x release /api/v3 reproduces (default ${DEFAULTS.emqxV3Version};
+                       env REFERENCE_EMQX_V3_VERSION)
   --app-id ID          API AppID (default ${DEFAULTS.appId}; env REFERENCE_APP_ID)
   --app-secret SECRET  API AppSecret (default ${DEFAULTS.appSecret}; env REFERENCE_APP_SECRET)
   --deny-anonymous     refuse clients no auth source knows (EMQX allow_anonymous = false;
@@ -39,6 +43,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Refe
   if (env.REFERENCE_HOST) opts.host = env.REFERENCE_HOST;
   if (env.REFERENCE_NODE) opts.node = env.REFERENCE_NODE;
   if (env.REFERENCE_EMQX_VERSION) opts.emqxVersion = env.REFERENCE_EMQX_VERSION;
+  if (env.REFERENCE_EMQX_V3_VERSION) opts.emqxV3Version = env.REFERENCE_EMQX_V3_VERSION;
   if (env.REFERENCE_APP_ID) opts.appId = env.REFERENCE_APP_ID;
   if (env.REFERENCE_APP_SECRET) opts.appSecret = env.REFERENCE_APP_SECRET;
   if (env.REFERENCE_ALLOW_ANONYMOUS) {
@@ -76,6 +81,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Refe
         break;
       case '--emqx-version':
         opts.emqxVersion = value();
+        break;
+      case '--emqx-v3-version':
+        opts.emqxV3Version = value();
         break;
       case '--app-id':
         opts.appId = value();
@@ -122,10 +130,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const secretNote = opts.appSecret === undefined ? 'secret: (default)' : 'secret: (set)';
-  console.log(`reference broker ${broker.node} (EMQX ${broker.emqxVersion} behaviour)`);
+  console.log(`reference broker ${broker.node} (EMQX ${broker.emqxVersion} behaviour on /api/v4, ${broker.emqxV3Version} on /api/v3)`);
   console.log(`  mqtt    ${broker.mqttUrl}`);
-  console.log(`  api v4  ${broker.apiUrl('v4')}`);
-  console.log(`  api v3  ${broker.apiUrl('v3')}`);
+  console.log(`  api v4  ${broker.apiUrl('v4')}   (EMQX ${broker.emqxVersion})`);
+  console.log(`  api v3  ${broker.apiUrl('v3')}   (EMQX ${broker.emqxV3Version})`);
   console.log(`  app id: ${broker.appId}  ${secretNote}`);
   if (opts.allowAnonymous === false) console.log('  anonymous clients: refused');
   if (opts.deviations?.length) console.log(`  deviations: ${opts.deviations.join(' ')}`);

@@ -1,8 +1,11 @@
 // /mqtt/publish, /mqtt/subscribe, /mqtt/unsubscribe and their batch forms, after
 // emqx_mgmt_api_pubsub (4.4): `topic` and `topics` are both comma-split, invalid topics are
-// dropped and 115 comes only when none survive; publish never validates QoS; subscribe rejects
-// QoS outside 0..2 with 116 from 4.4.2; a non-string clientid is 108 from 4.3.9. The 3.x API
-// names the field `client_id` and crashes (500) on a topic it can't use.
+// dropped and 115 comes only when none survive; publish never validates QoS (emqx_message:make
+// crashes on one outside 0..2); subscribe rejects QoS outside 0..2 with 116 from 4.4.2; a
+// non-string clientid is 108 from 4.3.9. The 3.x API names the field `client_id`, crashes (500)
+// on a topic emqx_topic:validate raises for, and answers 112 `session_not_found`. Everything
+// that differs between releases is a predicate of versions.ts (4.x: `core.behaviour`, 3.x:
+// `core.v3`).
 
 import { fail, internalError, ok, type Json, type JsonObject, type Reply } from '../http/reply.ts';
 import { isValidTopicFilter, isValidTopicName } from '../mqtt/topic.ts';
@@ -20,6 +23,34 @@ function splitTopics(p: Record<string, unknown>, valid: (t: string) => boolean):
   const raw = p.topic !== undefined ? p.topic : (p.topics ?? '');
   if (typeof raw !== 'string') throw new BadParams();
   return raw.split(',').filter((t) => valid(t));
+}
+
+/**
+ * 3.x publish topics: emqx_topic:validate({name, T}) is called without a catch. It raises for
+ * an empty topic or a malformed one (`a/#/b`): 500. A wildcard name (`a/#`) made it return
+ * false (dropped; 115 if nothing is left) until 3.2.3, and raise from 3.2.3.
+ */
+function v3PublishTopics(ctx: Ctx, p: Record<string, unknown>): string[] {
+  const raw = p.topic !== undefined ? p.topic : (p.topics ?? '');
+  if (typeof raw !== 'string') throw internalError();
+  const out: string[] = [];
+  for (const t of raw.split(',')) {
+    if (!isValidTopicFilter(t)) throw internalError();
+    if (!isValidTopicName(t)) {
+      if (ctx.core.v3.wildcardPublishCrashes) throw internalError();
+      continue;
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+/**
+ * A sender emqx_tracer can trace: a binary, or an atom (`undefined` when omitted; JSON null,
+ * true, false decode to atoms). Anything else (a number, a list, an object) has no clause.
+ */
+function traceableSender(c: unknown): boolean {
+  return c === undefined || c === null || typeof c === 'string' || typeof c === 'boolean';
 }
 
 function respTopic(p: Record<string, unknown>): Json {
@@ -57,19 +88,21 @@ interface PublishOutcome {
 }
 
 async function publishOne(ctx: Ctx, d: Dialect, p: Record<string, unknown>): Promise<PublishOutcome> {
-  const topics = splitTopics(p, isValidTopicName);
+  const { behaviour, v3 } = ctx.core;
+  const topics = d === 'v3' ? v3PublishTopics(ctx, p) : splitTopics(p, isValidTopicName);
   const payload = decodePayload(p);
   const clientid = p[idKey(d)];
-  if (clientid !== undefined && typeof clientid !== 'string') {
-    if (ctx.core.behaviour.rejectsNonStringClientid && d === 'v4') return { code: 108, message: 'bad clientid: must be string' };
+  if (d === 'v4' && clientid !== undefined && typeof clientid !== 'string' && behaviour.rejectsNonStringClientid) {
+    return { code: 108, message: 'bad clientid: must be string' };
   }
-  if (topics.length === 0) {
-    if (d === 'v3') throw internalError();
-    return { code: 115, message: 'bad_topic' };
-  }
-  // Not validated by the API, but emqx_message:make/6 guards 0 =< QoS =< 2: anything else
-  // crashes the handler outside its try (500, for a batch the whole request).
-  if (p.qos !== undefined && p.qos !== 0 && p.qos !== 1 && p.qos !== 2) throw internalError();
+  if (topics.length === 0) return { code: 115, message: 'bad_topic' };
+  // Not validated by the API, but emqx_message:make guards 0 =< QoS =< 2 (3.1+): anything
+  // else crashes the handler outside its try (500, for a batch the whole request). 3.0.x made
+  // the message unchecked.
+  const validQos = p.qos === undefined || p.qos === 0 || p.qos === 1 || p.qos === 2;
+  if (!validQos && (d === 'v4' || v3.publishGuardsQos)) throw internalError();
+  // emqx_broker:publish → emqx_tracer:trace(From, Msg) has no clause for other senders
+  if (!traceableSender(clientid)) throw internalError();
   const qos = publishQos(p.qos);
   const retain = p.retain === true;
   const ids: string[] = [];
@@ -93,7 +126,9 @@ export async function publish(ctx: Ctx, d: Dialect): Promise<Reply> {
     r = await publishOne(ctx, d, p);
   } catch (e) {
     if (e instanceof BadParams) {
-      if (d === 'v3') throw internalError();
+      // parameters that can't be read (a numeric topic, bad base64): a try around the parsing
+      // answers 108 from 4.4.4 (never in 4.3.x); before, and in 3.x, the handler crashes
+      if (d === 'v3' || !ctx.core.behaviour.publishCatchesBadParams) throw internalError();
       return fail(108, 'bad_params');
     }
     throw e;
@@ -107,6 +142,7 @@ export async function publish(ctx: Ctx, d: Dialect): Promise<Reply> {
 
 export async function publishBatch(ctx: Ctx): Promise<Reply> {
   const b = ctx.body;
+  const { behaviour } = ctx.core;
   if (b !== undefined && (b === null || typeof b !== 'object')) throw internalError();
   // A JSON object arrives as a proplist: each key/value pair is an item that fails to parse.
   const items: unknown[] = b === undefined ? [] : Array.isArray(b) ? b : Object.keys(b).map(() => null);
@@ -119,10 +155,12 @@ export async function publishBatch(ctx: Ctx): Promise<Reply> {
     const p = item as Record<string, unknown>;
     try {
       const r = await publishOne(ctx, 'v4', p);
-      data.push({ topic: respTopic(p), code: r.code });
+      // 4.4.4–4.4.8 lost each item's result: every item that parsed reports 0
+      data.push({ topic: respTopic(p), code: behaviour.publishBatchItemCodesLost ? 0 : r.code });
     } catch (e) {
-      if (e instanceof BadParams) data.push({ code: 108, message: 'bad_params' });
-      else throw e;
+      if (!(e instanceof BadParams)) throw e;
+      if (!behaviour.publishCatchesBadParams) throw internalError();
+      data.push({ code: 108, message: 'bad_params' });
     }
   }
   return ok(data);
@@ -132,6 +170,9 @@ function parseSubQos(q: unknown): unknown {
   return q === undefined ? 0 : q;
 }
 
+/** No live channel (4.x) / session (3.x) for the client id: 112. */
+const notFoundOf = (d: Dialect) => ({ code: 112, message: d === 'v3' ? 'session_not_found' : 'channel_not_found' });
+
 async function subscribeOne(ctx: Ctx, d: Dialect, p: Record<string, unknown>): Promise<{ code: number; message?: string }> {
   const clientid = p[idKey(d)];
   const topics = splitTopics(p, isValidTopicFilter);
@@ -139,7 +180,7 @@ async function subscribeOne(ctx: Ctx, d: Dialect, p: Record<string, unknown>): P
   const { behaviour } = ctx.core;
   if (typeof clientid !== 'string') {
     if (behaviour.rejectsNonStringClientid && d === 'v4') return { code: 108, message: 'bad clientid: must be string' };
-    return { code: 112, message: 'channel_not_found' };
+    return notFoundOf(d);
   }
   if (topics.length === 0) {
     if (d === 'v3') throw internalError();
@@ -148,7 +189,7 @@ async function subscribeOne(ctx: Ctx, d: Dialect, p: Record<string, unknown>): P
   const validQos = qos === 0 || qos === 1 || qos === 2;
   if (!validQos && behaviour.subscribeRejectsBadQos && d === 'v4') return { code: 116, message: 'bad_qos' };
   const rec = ctx.core.registry.get(clientid);
-  if (!rec?.connected) return { code: 112, message: 'channel_not_found' };
+  if (!rec?.connected) return notFoundOf(d);
   const granted = validQos ? qos : publishQos(qos);
   for (const t of topics) await ctx.core.mqtt.subscribe(rec, t, granted);
   return { code: 0 };
@@ -159,14 +200,14 @@ async function unsubscribeOne(ctx: Ctx, d: Dialect, p: Record<string, unknown>):
   const topic = p.topic;
   if (typeof clientid !== 'string') {
     if (ctx.core.behaviour.rejectsNonStringClientid && d === 'v4') return { code: 108, message: 'bad clientid: must be string' };
-    return { code: 112, message: 'channel_not_found' };
+    return notFoundOf(d);
   }
   if (!isValidTopicFilter(topic)) {
     if (d === 'v3') throw internalError();
     return { code: 115, message: 'bad_topic' };
   }
   const rec = ctx.core.registry.get(clientid);
-  if (!rec?.connected) return { code: 112, message: 'channel_not_found' };
+  if (!rec?.connected) return notFoundOf(d);
   await ctx.core.mqtt.unsubscribe(rec, topic);
   return { code: 0 };
 }

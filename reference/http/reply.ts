@@ -16,6 +16,8 @@ export interface TextReply {
   status: number;
   body: string;
   headers?: Record<string, string>;
+  /** Sent without any Content-Type header (minirest's 401), instead of text/plain. */
+  noContentType?: boolean;
 }
 
 export type Reply = JsonReply | TextReply;

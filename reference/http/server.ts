@@ -147,6 +147,8 @@ export class HttpServer {
     const relPath = `/${rawSegments.slice(skip).join('/')}`;
 
     if (!this.authorized(req)) {
+      // minirest's 401 (cowboy_req:reply(401, #{<<"WWW-Authenticate">> => …}, <<"UNAUTHORIZED">>))
+      // names no Content-Type at all
       return this.frameworkError(res, new FrameworkError(401, 'UNAUTHORIZED'), relPath, {
         'www-authenticate': 'Basic Realm="minirest-server"',
       });
@@ -164,7 +166,8 @@ export class HttpServer {
 
     const router = this.opts.routers[api];
     if (rest.length === 0) {
-      if (method !== 'GET') return this.frameworkError(res, notFound(), relPath);
+      // 3.x minirest special-cases its root: any method but GET is 400 Bad Request
+      if (method !== 'GET') return api === 'v3' ? this.send(res, text(400, 'Bad Request')) : this.frameworkError(res, notFound(), relPath);
       return this.send(res, dev.applyToSuccess({ kind: 'json', status: 200, body: { code: 0, data: router.listing() } }));
     }
     const match = router.match(method, rest);
@@ -203,7 +206,8 @@ export class HttpServer {
     } catch (e) {
       if (e instanceof FrameworkError) return this.frameworkError(res, e, relPath);
       if (e instanceof HandlerThrow) {
-        const status = this.core.behaviour.throwStatus;
+        // 3.x minirest answers every exception with 500; 4.4.19's turns a throw into 400
+        const status = api === 'v4' ? this.core.behaviour.throwStatus : 500;
         return this.send(res, text(status, status === 400 ? e.term : 'Internal Error'));
       }
       return this.send(res, text(500, 'Internal Error'));
@@ -217,7 +221,7 @@ export class HttpServer {
       for (const [k, v] of Object.entries(headers ?? {})) res.setHeader(k, v);
       return this.send(res, { kind: 'json', status: e.status, body: { code: e.status, message: e.text } });
     }
-    this.send(res, text(e.status, e.text, headers));
+    this.send(res, { ...text(e.status, e.text, headers), noContentType: e.status === 401 });
   }
 
   private send(res: ServerResponse, reply: Reply): void {
@@ -227,7 +231,7 @@ export class HttpServer {
       res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
       res.end(payload);
     } else {
-      res.writeHead(reply.status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(reply.body), ...(reply.headers ?? {}) });
+      res.writeHead(reply.status, { ...(reply.noContentType ? {} : { 'content-type': 'text/plain' }), 'content-length': Buffer.byteLength(reply.body), ...(reply.headers ?? {}) });
       res.end(reply.body);
     }
   }

@@ -1,5 +1,6 @@
 // The 3.x API: 3.x field names and shapes over the same live broker, sessions that outlive
 // their connection, slashed metrics, plugins gating routes and auth, apps, users, banned, rules.
+// The broker emulates its default 3.x release (3.2.0) on /api/v3.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,7 +21,10 @@ test('GET /api/v3/ lists the index; brokers and nodes in 3.x shape', async () =>
   assert.deepEqual(first, { name: 'list_clientid', method: 'GET', path: '/auth_clientid', descr: 'List available clientid in the cluster' });
   assert.ok(index.json.data.some((r: { path: string }) => r.path === 'nodes/:node/connections/'));
   const brokers = await h.v3.get('/brokers/');
-  assert.equal(brokers.json.data[0].version, 'v4.4.19');
+  assert.equal(brokers.json.data[0].version, 'v3.2.0', 'the 3.x API reports its own 3.x release');
+  assert.equal((await h.v3.get('/nodes/')).json.data[0].version, 'v3.2.0');
+  assert.equal((await h.api.get('/brokers')).json.data[0].version, '4.4.19');
+  assert.equal((await h.v3.post('/')).status, 400, 'minirest 3.x answers 400 to any method but GET on its root');
   const one = await h.v3.get('/brokers/emqx@127.0.0.1');
   assert.equal(one.json.data.node, undefined);
   const node = await h.v3.get('/nodes/emqx@127.0.0.1');
@@ -85,8 +89,11 @@ test('subscriptions, routes, publish and subscribe with client_id', async () => 
   assert.deepEqual((await h.v3.post('/mqtt/unsubscribe', { topic: 'v3/t', client_id: 'v3-sub' })).json, { code: 0 });
   await h.v3.post('/mqtt/publish', { topic: 'v3/t', payload: 'gone', client_id: 'x' });
   await box.none(200);
-  const bad = await h.v3.post('/mqtt/publish', { topic: 'v3/#', payload: 'x', client_id: 'x' });
-  assert.equal(bad.status, 500, '3.x crashes on a topic it cannot publish to');
+  const bad = await h.v3.post('/mqtt/publish', { topic: '', payload: 'x', client_id: 'x' });
+  assert.equal(bad.status, 500, '3.x crashes on a topic emqx_topic:validate raises for');
+  assert.deepEqual((await h.v3.post('/mqtt/publish', { topic: 'v3/#', payload: 'x', client_id: 'x' })).json, { code: 115, message: 'bad_topic' }, 'a wildcard name is dropped before 3.2.3');
+  assert.equal((await h.v3.post('/mqtt/publish', { topic: 'v3/t', payload: 'x', qos: 3 })).status, 500, 'emqx_message:make guards the QoS (3.1+)');
+  assert.deepEqual((await h.v3.post('/mqtt/subscribe', { topic: 'v3/t', qos: 0, client_id: 'nobody' })).json, { code: 112, message: 'session_not_found' });
 });
 
 test('metrics use slashed names and move; stats are flat per node', async () => {
@@ -105,19 +112,19 @@ test('metrics use slashed names and move; stats are flat per node', async () => 
   assert.ok(stats['connections/count'] >= 1);
 });
 
-test('plugins: load an active plugin → 102 already_started; unloading a plugin removes its routes', async () => {
+test('plugins: load an active plugin → already_started (no code from 3.1); unloading a plugin removes its routes', async () => {
   const plugins = (await h.v3.get('/plugins/')).json.data[0].plugins;
   const re = plugins.find((p: { name: string }) => p.name === 'emqx_rule_engine');
   assert.equal(re.active, true);
-  assert.deepEqual((await h.v3.put('/nodes/emqx@127.0.0.1/plugins/emqx_recon/load')).json, { code: 102, message: 'already_started' });
+  assert.deepEqual((await h.v3.put('/nodes/emqx@127.0.0.1/plugins/emqx_recon/load')).json, { message: 'already_started' });
   assert.deepEqual((await h.v3.put('/nodes/emqx@127.0.0.1/plugins/emqx_auth_clientid/unload')).json, { code: 0 });
   const gone = await h.v3.get('/auth_clientid');
   assert.equal(gone.status, 404);
   assert.equal(gone.text, 'Not found.');
-  assert.deepEqual((await h.v3.put('/nodes/emqx@127.0.0.1/plugins/emqx_auth_clientid/unload')).json, { code: 102, message: 'not_started' });
+  assert.deepEqual((await h.v3.put('/nodes/emqx@127.0.0.1/plugins/emqx_auth_clientid/unload')).json, { message: 'not_started' });
   assert.deepEqual((await h.v3.put('/nodes/emqx@127.0.0.1/plugins/emqx_auth_clientid/load')).json, { code: 0 });
   assert.equal((await h.v3.get('/auth_clientid')).json.code, 0);
-  assert.deepEqual((await h.v3.put('/nodes/emqx@127.0.0.1/plugins/emqx_web_hook/reload')).json, { code: 102, message: 'not_started' });
+  assert.deepEqual((await h.v3.put('/nodes/emqx@127.0.0.1/plugins/emqx_web_hook/reload')).json, { message: 'not_started' });
   const nodePlugins = (await h.v3.get('/nodes/emqx@127.0.0.1/plugins/')).json.data;
   assert.equal(nodePlugins.find((p: { name: string }) => p.name === 'emqx_auth_clientid').active, true);
 });
@@ -140,16 +147,58 @@ test('auth_clientid / auth_username: known ids must match their password, others
   (await connectClient(h.broker, 'locked-id')).end(true);
 });
 
-test('apps: a new AppID/secret can call the API; disabling it locks it out', async () => {
+test('apps: CRUD as the dashboard listener serves it; an enabled app can call both APIs, a disabled one cannot', async () => {
+  const listing = (await h.v3.get('/')).json.data as Array<{ name: string; method: string; path: string }>;
+  for (const name of ['add_app', 'del_app', 'list_apps', 'lookup_app', 'update_app']) assert.ok(listing.some((r) => r.name === name), `${name} listed`);
+
+  // the configured credentials are the default app
+  const initial = (await h.v3.get('/apps/')).json;
+  assert.equal(initial.code, 0);
+  assert.ok(initial.data.some((a: { app_id: string; status: boolean }) => a.app_id === h.broker.appId && a.status === true));
+
   const add = await h.v3.post('/apps/', { app_id: 'tester', name: 'Tester', secret: 's3cret', desc: 'test app', status: true });
   assert.deepEqual(add.json, { code: 0, data: { secret: 's3cret' } });
+  assert.deepEqual((await h.v3.post('/apps/', { app_id: 'tester', secret: 'other' })).json, { message: 'alread_existed' });
+  assert.deepEqual((await h.v3.post('/apps/', { name: 'no id' })).json, { message: 'app_id' });
+  assert.deepEqual((await h.v3.get('/apps/tester')).json, {
+    code: 0,
+    data: { app_id: 'tester', secret: 's3cret', name: 'Tester', desc: 'test app', status: true, expired: 'undefined' },
+  });
+  assert.deepEqual((await h.v3.get('/apps/nobody')).json, { code: 0, data: {} }, 'return({ok, #{}}) for an unknown id');
+  assert.ok((await h.v3.get('/apps/')).json.data.some((a: { app_id: string }) => a.app_id === 'tester'));
+
+  // the app's credentials are accepted on both API versions
   const asApp = new Api(h.broker.apiUrl('v4'), 'tester:s3cret');
+  const asAppV3 = new Api(h.broker.apiUrl('v3'), 'tester:s3cret');
   assert.equal((await asApp.get('/brokers')).status, 200);
-  assert.equal((await h.v3.get('/apps/tester')).json.data.name, 'Tester');
-  assert.ok((await h.v3.get('/apps/')).json.data.length >= 2);
-  await h.v3.put('/apps/tester', { status: false });
+  assert.equal((await asAppV3.get('/brokers/')).status, 200);
+  assert.equal((await new Api(h.broker.apiUrl('v4'), 'tester:wrong').get('/brokers')).status, 401);
+
+  // update: name/desc/status/expired; a disabled or expired app is locked out
+  assert.deepEqual((await h.v3.put('/apps/tester', { name: 'Renamed', desc: 'changed' })).json, { code: 0 });
+  assert.equal((await h.v3.get('/apps/tester')).json.data.name, 'Renamed');
+  assert.deepEqual((await h.v3.put('/apps/nobody', { name: 'x' })).json, { message: 'not_found' });
+  assert.deepEqual((await h.v3.put('/apps/tester', { status: false })).json, { code: 0 });
   assert.equal((await asApp.get('/brokers')).status, 401);
-  await h.v3.delete('/apps/tester');
+  assert.equal((await asAppV3.get('/brokers/')).status, 401);
+  await h.v3.put('/apps/tester', { status: true });
+  assert.equal((await asApp.get('/brokers')).status, 200);
+  await h.v3.put('/apps/tester', { expired: Math.floor(Date.now() / 1000) - 60 });
+  assert.equal((await asApp.get('/brokers')).status, 401, 'an expired app is refused');
+  await h.v3.put('/apps/tester', { expired: Math.floor(Date.now() / 1000) + 3600 });
+  assert.equal((await asApp.get('/brokers')).status, 200);
+
+  // a secret is generated when none is given
+  const gen = await h.v3.post('/apps/', { app_id: 'generated' });
+  assert.equal(gen.json.code, 0);
+  assert.match(gen.json.data.secret, /^\S{8,}$/);
+  assert.equal((await new Api(h.broker.apiUrl('v4'), `generated:${gen.json.data.secret}`).get('/brokers')).status, 200);
+
+  // delete
+  for (const id of ['tester', 'generated']) assert.deepEqual((await h.v3.delete(`/apps/${id}`)).json, { code: 0 });
+  assert.deepEqual((await h.v3.get('/apps/tester')).json, { code: 0, data: {} });
+  assert.equal((await asApp.get('/brokers')).status, 401);
+  assert.equal((await h.api.get('/apps')).status, 404, 'the 4.x API does not route /apps');
 });
 
 test('dashboard users, /auth and change_pwd', async () => {
@@ -188,6 +237,12 @@ test('banned (3.x): as client_id, delete with ?as=', async () => {
   assert.deepEqual(Object.keys(list.json.meta).sort(), ['count', 'limit', 'page']);
   assert.deepEqual((await h.v3.delete('/banned/mqttjs_ab9069449e?as=client_id')).json, { code: 0 });
   (await connectClient(h.broker, 'mqttjs_ab9069449e')).end(true);
+
+  // emqx_mgmt_api_banned 3.x: fixed messages per action, only the 3.x spellings of `as`
+  assert.deepEqual((await h.v3.post('/banned/', { who: 'x' })).json, { code: 107, message: "missing mandatory params: ['who', 'as']" });
+  assert.deepEqual((await h.v3.post('/banned/', { who: 'x', as: 'clientid' })).json, { code: 108, message: "value of 'as' must be one of: ['client_id', 'username', 'ip_address']" });
+  assert.deepEqual((await h.v3.delete('/banned/x')).json, { code: 107, message: "missing mandatory params: ['as']" });
+  assert.equal((await h.v3.post('/banned/', { who: 'not-an-ip', as: 'ip_address' })).status, 500, 'inet:parse_address badmatch');
 });
 
 test('3.x rules: named rules with built_in actions republish; actions filter by hook', async () => {

@@ -15,7 +15,7 @@ function runSync(args: string[], env: Record<string, string> = {}) {
 }
 
 test('starts, prints its URLs and app id but not the secret, serves, and stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--http-port', '0', '--mqtt-port', '0', '--node', 'emqx@cli-test', '--emqx-version', '4.3.8'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--http-port', '0', '--mqtt-port', '0', '--node', 'emqx@cli-test', '--emqx-version', '4.3.8', '--emqx-v3-version', '3.1.2'], {
     cwd: ROOT,
     env: { ...process.env, REFERENCE_APP_SECRET: 'top-secret-value' },
   });
@@ -43,6 +43,10 @@ test('starts, prints its URLs and app id but not the secret, serves, and stops o
   const res = await fetch(`${api}/brokers/emqx@cli-test`, { headers: { authorization: `Basic ${Buffer.from('admin:top-secret-value').toString('base64')}` } });
   const body = (await res.json()) as { data: { version: string } };
   assert.equal(body.data.version, '4.3.8');
+  const v3 = /api v3\s+(\S+)/.exec(out)![1]!;
+  const res3 = await fetch(`${v3}/brokers/`, { headers: { authorization: `Basic ${Buffer.from('admin:top-secret-value').toString('base64')}` } });
+  assert.equal(((await res3.json()) as { data: Array<{ version: string }> }).data[0]!.version, 'v3.1.2');
+  assert.match(out, /EMQX 4\.3\.8 behaviour on \/api\/v4, 3\.1\.2 on \/api\/v3/);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   child.kill('SIGTERM');
   assert.equal(await exited, 0);
@@ -55,6 +59,9 @@ test('user errors: one line on stderr, exit 2, no stack trace', () => {
     [['--frobnicate'], /unknown option "--frobnicate"/],
     [['--deviate', 'nonsense'], /unknown deviation "nonsense"; valid: drop-field, type-change/],
     [['--emqx-version', '9.9.9'], /unsupported EMQX version/],
+    [['--emqx-version', '3.2.0'], /--emqx-v3-version/],
+    [['--emqx-v3-version', '4.4.19'], /unsupported EMQX 3\.x version "4\.4\.19"/],
+    [['--emqx-v3-version'], /--emqx-v3-version needs a value/],
   ] as const) {
     const r = runSync([...args, '--mqtt-port', '0']);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
@@ -65,8 +72,14 @@ test('user errors: one line on stderr, exit 2, no stack trace', () => {
   }
 });
 
+test('REFERENCE_EMQX_V3_VERSION sets the 3.x release (checked like the flag)', () => {
+  const r = runSync(['--mqtt-port', '0'], { REFERENCE_EMQX_V3_VERSION: '4.0.0' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr.trim(), /^reference: unsupported EMQX 3\.x version "4\.0\.0"/);
+});
+
 test('--help lists the flags and every deviation', () => {
   const r = runSync(['--help']);
   assert.equal(r.status, 0);
-  for (const s of ['--http-port', '--mqtt-port', '--deviate', '--deny-anonymous', 'drop-field', 'json-framework-errors', 'REFERENCE_HTTP_PORT']) assert.ok(r.stdout.includes(s), s);
+  for (const s of ['--http-port', '--mqtt-port', '--emqx-v3-version', 'REFERENCE_EMQX_V3_VERSION', '--deviate', '--deny-anonymous', 'drop-field', 'json-framework-errors', 'REFERENCE_HTTP_PORT']) assert.ok(r.stdout.includes(s), s);
 });

@@ -1,13 +1,14 @@
-// --emqx-version switches the behaviours that changed between EMQX releases.
+// --emqx-version (4.x, /api/v4) and --emqx-v3-version (3.x, /api/v3) switch the behaviours that
+// changed between EMQX releases.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, type Harness } from './helpers.ts';
-import { behaviourOf, parseEmqxVersion } from '../../reference/versions.ts';
+import { behaviourOf, parseEmqxVersion, v3BehaviourOf } from '../../reference/versions.ts';
 import { startReferenceBroker } from '../../reference/index.ts';
 
-async function withBroker(version: string, fn: (h: Harness) => Promise<void>): Promise<void> {
-  const h = await startHarness({ emqxVersion: version });
+async function withBroker(version: string, fn: (h: Harness) => Promise<void>, v3Version?: string): Promise<void> {
+  const h = await startHarness({ emqxVersion: version, ...(v3Version ? { emqxV3Version: v3Version } : {}) });
   try {
     await fn(h);
   } finally {
@@ -29,8 +30,27 @@ test('the version predicates', () => {
   assert.equal(b('4.4.19').throwStatus, 400);
   assert.equal(b('4.3.8').rejectsNonStringClientid, false);
   assert.equal(b('4.3.9').rejectsNonStringClientid, true);
+  assert.equal(b('4.3.2').clientFilterFence, false);
+  assert.equal(b('4.3.3').clientFilterFence, true);
+  assert.equal(b('4.0.6').updateRuleRoute, false);
+  assert.equal(b('4.0.7').updateRuleRoute, true);
+  assert.equal(b('4.4.3').publishCatchesBadParams, false);
+  assert.equal(b('4.4.4').publishCatchesBadParams, true);
+  assert.deepEqual(['4.4.3', '4.4.4', '4.4.8', '4.4.9'].map((v) => b(v).publishBatchItemCodesLost), [false, true, true, false]);
   assert.equal(parseEmqxVersion('5.0.0'), undefined);
   assert.deepEqual(parseEmqxVersion('v4.2'), { major: 4, minor: 2, patch: 0, text: '4.2.0' });
+});
+
+test('the 3.x version predicates', () => {
+  const b = (v: string) => v3BehaviourOf(parseEmqxVersion(v)!);
+  assert.deepEqual(['3.0.1', '3.1.0'].map((v) => b(v).pluginApis), [false, true]);
+  assert.deepEqual(['3.0.1', '3.1.0'].map((v) => b(v).connectionViaUsername), [false, true]);
+  assert.deepEqual(['3.1.2', '3.2.0'].map((v) => b(v).cleanPersistentSession), [false, true]);
+  assert.deepEqual(['3.1.2', '3.2.0'].map((v) => b(v).ruleEvents), [false, true]);
+  assert.deepEqual(['3.0.1', '3.1.0'].map((v) => b(v).pluginErrorsHaveCode), [true, false]);
+  assert.deepEqual(['3.0.1', '3.1.0'].map((v) => b(v).kickUnknownCrashes), [true, false]);
+  assert.deepEqual(['3.0.1', '3.1.0'].map((v) => b(v).publishGuardsQos), [false, true]);
+  assert.deepEqual(['3.2.2', '3.2.3', '3.4.0'].map((v) => b(v).wildcardPublishCrashes), [false, true, true]);
 });
 
 test('kick of an unknown client: 112 not_found up to 4.3.8, code 0 from 4.3.9', async () => {
@@ -54,9 +74,11 @@ test('subscribe QoS outside 0..2: accepted before 4.4.2, 116 from 4.4.2', async 
   });
 });
 
-test('non-string clientid: 108 from 4.3.9; hasnext absent before 4.1; throw status 500 before 4.4.19', async () => {
+test('non-string clientid: 500 before 4.3.9, 108 from 4.3.9; hasnext absent before 4.1; throw status 500 before 4.4.19', async () => {
   await withBroker('4.3.8', async (h) => {
-    assert.deepEqual((await h.api.post('/mqtt/publish', { topic: 't', payload: 'x', clientid: 123 })).json, { code: 0 });
+    const r = await h.api.post('/mqtt/publish', { topic: 't', payload: 'x', clientid: 123 });
+    assert.equal(r.status, 500, 'emqx_tracer has no clause for a numeric sender');
+    assert.equal(r.text, 'Internal Error');
   });
   await withBroker('4.3.9', async (h) => {
     assert.deepEqual((await h.api.post('/mqtt/publish', { topic: 't', payload: 'x', clientid: 123 })).json, { code: 108, message: 'bad clientid: must be string' });
@@ -76,4 +98,50 @@ test('non-string clientid: 108 from 4.3.9; hasnext absent before 4.1; throw stat
 
 test('an unsupported version is a configuration error', async () => {
   await assert.rejects(startReferenceBroker({ httpPort: 0, mqttPort: 0, emqxVersion: '5.1.0' }), /unsupported EMQX version/);
+  await assert.rejects(startReferenceBroker({ httpPort: 0, mqttPort: 0, emqxVersion: '3.2.0' }), /expected 4\.x\.y; the 3\.x release of \/api\/v3 is set with emqxV3Version/);
+  await assert.rejects(startReferenceBroker({ httpPort: 0, mqttPort: 0, emqxV3Version: '4.4.0' }), /unsupported EMQX 3\.x version "4\.4\.0"/);
+});
+
+test('each API reports and emulates its own release: /api/v4 the 4.x one, /api/v3 the 3.x one', async () => {
+  await withBroker(
+    '4.3.8',
+    async (h) => {
+      assert.equal(h.broker.emqxVersion, '4.3.8');
+      assert.equal(h.broker.emqxV3Version, '3.0.1');
+      assert.equal((await h.api.get('/brokers')).json.data[0].version, '4.3.8');
+      assert.equal((await h.v3.get('/brokers/')).json.data[0].version, 'v3.0.1');
+      assert.equal((await h.v3.get(`/nodes/${h.broker.node}`)).json.data.version, 'v3.0.1');
+      // 3.0.x: plugin errors keep code 102, kicking nobody crashes, no rule engine or
+      // /connection/username routes on the management listener, publish QoS unchecked
+      assert.deepEqual((await h.v3.put(`/nodes/${h.broker.node}/plugins/emqx_management/load`)).json, { code: 102, message: 'already_started' });
+      assert.equal((await h.v3.delete('/connections/ghost')).status, 500);
+      assert.equal((await h.v3.get('/rules/')).status, 404);
+      assert.equal((await h.v3.get('/connection/username/u')).status, 404);
+      assert.equal((await h.v3.get('/')).json.data.some((r: { name: string }) => r.name === 'list_rules'), false, 'an absent route is not listed');
+      assert.deepEqual((await h.v3.post('/mqtt/publish', { topic: 't', payload: 'x', qos: 3 })).json, { code: 0 });
+    },
+    '3.0.1',
+  );
+  await withBroker(
+    '4.0.0',
+    async (h) => {
+      // 3.1.x: no persistent-session route yet, plugin errors without code; 4.0.0: no PUT /rules/{id}
+      assert.equal((await h.v3.delete('/sessions/persistent/ghost')).status, 404);
+      assert.deepEqual((await h.v3.put(`/nodes/${h.broker.node}/plugins/emqx_management/load`)).json, { message: 'already_started' });
+      assert.equal((await h.api.put('/rules/x', { rawsql: 'SELECT * FROM "t"' })).status, 404);
+      assert.equal((await h.v3.post('/mqtt/publish', { topic: 't', payload: 'x', qos: 3 })).status, 500);
+    },
+    '3.1.2',
+  );
+  await withBroker(
+    '4.4.4',
+    async (h) => {
+      // 3.2.3+: a wildcard topic name raises; 4.4.4–4.4.8: publish_batch item codes all 0
+      assert.equal((await h.v3.post('/mqtt/publish', { topic: 'a/#', payload: 'x' })).status, 500);
+      assert.deepEqual((await h.v3.delete('/sessions/persistent/ghost')).json, { message: 'not_found' });
+      assert.deepEqual((await h.api.post('/mqtt/publish_batch', [{ topic: 'a/#', payload: 'x' }])).json.data, [{ topic: 'a/#', code: 0 }]);
+      assert.deepEqual((await h.api.post('/mqtt/publish', { topic: 1, payload: 'x' })).json, { code: 108, message: 'bad_params' });
+    },
+    '3.2.3',
+  );
 });

@@ -8,7 +8,8 @@ import { bodyObject, brokerInfo, listenersOf, nodeInfo, statsV3, strftime } from
 import { sha256 } from '../../state/access.ts';
 import type { Core, Ctx } from '../../core.ts';
 
-const v3Version = (core: Core) => `v${core.version.text}`;
+/** The 3.x API reports its own release with a `v`, as its examples show (`v3.1.0`). */
+const v3Version = (core: Core) => `v${core.v3Version.text}`;
 
 export function listBrokers(ctx: Ctx): Reply {
   return ok([{ ...brokerInfo(ctx.core), version: v3Version(ctx.core) }]);
@@ -68,23 +69,31 @@ function plugin(ctx: Ctx) {
   return p;
 }
 
+/**
+ * emqx_plugins' `{error, Reason}`: 3.0.x's own return/1 gives `{"code":102,"message":Reason}`
+ * (the document's example); from 3.1 minirest:return/1 gives `{"message":Reason}`, no code.
+ */
+function pluginError(ctx: Ctx, reason: string): Reply {
+  return ctx.core.v3.pluginErrorsHaveCode ? fail(102, reason) : failNoCode(reason);
+}
+
 export function loadPlugin(ctx: Ctx): Reply {
   const p = plugin(ctx);
-  if (p.active) return fail(102, 'already_started');
+  if (p.active) return pluginError(ctx, 'already_started');
   p.active = true;
   return ok();
 }
 
 export function unloadPlugin(ctx: Ctx): Reply {
   const p = plugin(ctx);
-  if (!p.active) return fail(102, 'not_started');
+  if (!p.active) return pluginError(ctx, 'not_started');
   p.active = false;
   return ok();
 }
 
 export function reloadPlugin(ctx: Ctx): Reply {
   const p = plugin(ctx);
-  if (!p.active) return fail(102, 'not_started');
+  if (!p.active) return pluginError(ctx, 'not_started');
   return ok();
 }
 
@@ -131,7 +140,14 @@ const formatApp = (a: { app_id: string; name: string; secret: string; desc: stri
   expired: a.expired,
 });
 
-export const listApps = (ctx: Ctx): Reply => ok([...ctx.core.admin.apps.values()].map(formatApp));
+// like emqx_mgmt_api_apps list_apps, the listing leaves secrets out; only a lookup shows one
+export const listApps = (ctx: Ctx): Reply =>
+  ok(
+    [...ctx.core.admin.apps.values()].map((a) => {
+      const { secret: _secret, ...shown } = formatApp(a);
+      return shown;
+    }),
+  );
 
 export function lookupApp(ctx: Ctx): Reply {
   const a = ctx.core.admin.apps.get(ctx.params.appid ?? '');
@@ -244,7 +260,8 @@ export function authTable(kind: 'clientid' | 'username') {
       const p = bodyObject(ctx);
       const id = ctx.params[kind] ?? '';
       if (typeof p.password !== 'string' || p.password === '') return failNoCode('password');
-      if (!table(ctx).has(id)) return failNoCode('not_found');
+      // update_password/2 → mnesia:abort(noexisted) (emqx_auth_username / emqx_auth_clientid 3.x)
+      if (!table(ctx).has(id)) return failNoCode('noexisted');
       table(ctx).set(id, sha256(p.password));
       return ok();
     },

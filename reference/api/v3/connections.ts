@@ -1,7 +1,7 @@
 // 3.x /connections, /sessions, /subscriptions, /routes: the same live tables as 4.x under the
 // 3.x field names (client_id, ipaddress, conn_mod …) and 3.x meta (never hasnext).
 
-import { fail, ok, type JsonObject, type Reply } from '../../http/reply.ts';
+import { fail, failNoCode, internalError, ok, type JsonObject, type Reply } from '../../http/reply.ts';
 import { meta, pageOfIndex, pageOfScan, readPage } from '../../http/pagination.ts';
 import { strftime } from '../common.ts';
 import { formatSub } from '../v4/subscriptions.ts';
@@ -95,7 +95,11 @@ export function lookupConnectionByUsername(ctx: Ctx): Reply {
 export function kickConnection(ctx: Ctx): Reply {
   const id = ctx.params.clientid ?? '';
   const rec = ctx.core.registry.get(id);
-  if (!rec?.connected) return fail(112, 'not_found');
+  if (!rec?.connected) {
+    // 3.0.x's kickout/2 calls return({error, not_found}), which its return/1 has no clause for
+    if (ctx.core.v3.kickUnknownCrashes) throw internalError();
+    return fail(112, 'not_found');
+  }
   if (!ctx.dev.get('ignore-kick')) ctx.core.mqtt.kick(id);
   return ok();
 }
@@ -115,7 +119,8 @@ export function lookupSession(ctx: Ctx): Reply {
 export function cleanPersistentSession(ctx: Ctx): Reply {
   const id = ctx.params.clientid ?? '';
   const rec = ctx.core.registry.get(id);
-  if (!rec || rec.cleanStart) return fail(112, 'not_found');
+  // clean/2 → minirest:return({error, not_found}): a message and no code (emqx_mgmt_api_sessions 3.2)
+  if (!rec || rec.cleanStart) return failNoCode('not_found');
   ctx.core.mqtt.kick(id);
   return ok();
 }

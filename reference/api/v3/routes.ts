@@ -11,6 +11,7 @@ import * as subs from '../v4/subscriptions.ts';
 import * as pubsub from '../pubsub.ts';
 import { resourceStatus as v4ResourceStatus, startResource as v4StartResource } from '../v4/rules.ts';
 import type { Ctx } from '../../core.ts';
+import type { V3Behaviour } from '../../versions.ts';
 
 type R = RouteDef<Ctx>;
 const r = (name: string, method: R['method'], path: string, descr: string, handler: R['handler']): R => ({ name, method, path, descr, handler });
@@ -45,8 +46,8 @@ export const V3_ROUTES: R[] = [
   r('lookup_app', 'GET', '/apps/:appid', 'Lookup Application', admin.lookupApp),
   r('update_app', 'PUT', '/apps/:appid', 'Update Application', admin.updateApp),
   r('list_banned', 'GET', '/banned/', 'List banned', (ctx) => access.listBanned(ctx, 'v3')),
-  r('create_banned', 'POST', '/banned/', 'Create banned', (ctx) => access.createBanned(ctx, 'v3')),
-  r('delete_banned', 'DELETE', '/banned/:who', 'Delete banned', (ctx) => access.deleteBanned(ctx, ctx.query.get('as') ?? 'client_id', ctx.params.who ?? '')),
+  r('create_banned', 'POST', '/banned/', 'Create banned', access.createBannedV3),
+  r('delete_banned', 'DELETE', '/banned/:who', 'Delete banned', access.deleteBannedV3),
   r('list_brokers', 'GET', '/brokers/', 'A list of brokers in the cluster', admin.listBrokers),
   r('get_broker', 'GET', '/brokers/:node', 'Get broker info of a node', admin.getBroker),
   r('get_all_configs', 'GET', '/configs/', 'Get all configs', admin.listConfigs),
@@ -148,4 +149,13 @@ const PLUGIN_OF: Record<string, string> = {
 
 export const v3PluginOf = (routeName: string): string | undefined => PLUGIN_OF[routeName];
 
-export const v3Router = (): Router<Ctx> => new Router(V3_ROUTES);
+/** Routes the emulated 3.x release does not have: not listed by `GET /api/v3/`, 404 `Not found.`. */
+function routedIn(b: V3Behaviour, name: string): boolean {
+  if (PLUGIN_OF[name] !== undefined && !b.pluginApis) return false;
+  if (name === 'lookup_node_connection_via_username' || name === 'lookup_connection_via_username') return b.connectionViaUsername;
+  if (name === 'clean_presisent_session' || name === 'clean_node_presisent_session') return b.cleanPersistentSession;
+  if (name === 'list_events') return b.ruleEvents;
+  return true;
+}
+
+export const v3Router = (b: V3Behaviour): Router<Ctx> => new Router(V3_ROUTES.filter((r) => routedIn(b, r.name)));

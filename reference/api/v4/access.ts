@@ -2,7 +2,7 @@
 // with its own field spellings). Batch adds answer one result per login, "ok" or the Erlang
 // error term printed with ~p, as emqx_acl_mnesia_api:format_msg does.
 
-import { fail, failNoCode, ok, type Json, type JsonObject, type Reply } from '../../http/reply.ts';
+import { fail, failNoCode, internalError, ok, type Json, type JsonObject, type Reply } from '../../http/reply.ts';
 import { meta, pageOfArray, readPage } from '../../http/pagination.ts';
 import { bodyObject } from '../common.ts';
 import { AccessControl, DEFAULT_BAN_SECONDS, banKind, sha256, type AclAction, type BanEntry } from '../../state/access.ts';
@@ -40,7 +40,8 @@ export function addAuthUsers(ctx: Ctx): Reply {
     const key = typeof login === 'string' ? login : 'undefined';
     if (!nonEmpty(login)) data[key] = '{error,login}';
     else if (!nonEmpty(password)) data[key] = '{error,password}';
-    else if (is_superuser !== undefined && typeof is_superuser !== 'boolean') data[key] = '{error,is_superuser}';
+    // every field is required (the document; emqx_auth_mnesia_api 4.1 validates each one)
+    else if (typeof is_superuser !== 'boolean') data[key] = '{error,is_superuser}';
     else if (access.users.has(login)) data[key] = '{error,existed}';
     else {
       access.users.set(login, { login, password: sha256(password), is_superuser: is_superuser === true });
@@ -153,5 +154,44 @@ export function deleteBanned(ctx: Ctx, as: string | undefined, who: string): Rep
   const kind = banKind(as);
   if (kind === undefined) return fail(108, 'type_error');
   ctx.core.access.banned.delete(AccessControl.banKey(kind, who));
+  return ok();
+}
+
+// ---- 3.x /banned (emqx_mgmt_api_banned of emqx-management 3.x) ------------------------------
+// A pipeline of ensure_required (107, one fixed message per action), validate_params (108: `as`
+// must be one of the 3.x spellings) and pack_banned; DELETE reads `as` from the query string.
+
+const V3_AS = ['client_id', 'username', 'ip_address'];
+const V3_AS_MESSAGE = "value of 'as' must be one of: ['client_id', 'username', 'ip_address']";
+
+export function createBannedV3(ctx: Ctx): Reply {
+  const p = bodyObject(ctx);
+  if (p.who === undefined || p.as === undefined) return fail(107, "missing mandatory params: ['who', 'as']");
+  if (typeof p.as !== 'string' || !V3_AS.includes(p.as)) return fail(108, V3_AS_MESSAGE);
+  const kind = banKind(p.as)!;
+  // pack_banned: `{ok, IP} = inet:parse_address(str(Who))` and str/1 only take strings: a crash
+  if (typeof p.who !== 'string') throw internalError();
+  if (kind === 'peerhost' && !(IPV4.test(p.who) && p.who.split('.').every((x) => Number(x) <= 255)) && !p.who.includes(':')) throw internalError();
+  const now = Math.floor(Date.now() / 1000);
+  const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.floor(v) : d);
+  const entry: BanEntry = {
+    who: p.who,
+    as: p.as,
+    kind,
+    reason: typeof p.reason === 'string' ? p.reason : '',
+    desc: typeof p.desc === 'string' ? p.desc : undefined,
+    by: typeof p.by === 'string' ? p.by : 'user',
+    at: now,
+    until: num(p.until, now + DEFAULT_BAN_SECONDS),
+  };
+  ctx.core.access.banned.set(AccessControl.banKey(kind, entry.who), entry);
+  return ok({ ...(p as JsonObject) });
+}
+
+export function deleteBannedV3(ctx: Ctx): Reply {
+  const as = ctx.query.get('as');
+  if (as === undefined) return fail(107, "missing mandatory params: ['as']");
+  if (!V3_AS.includes(as)) return fail(108, V3_AS_MESSAGE);
+  ctx.core.access.banned.delete(AccessControl.banKey(banKind(as)!, ctx.params.who ?? ''));
   return ok();
 }

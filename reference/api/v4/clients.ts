@@ -1,7 +1,7 @@
 // /clients, /nodes/{node}/clients, lookups by client id and username, kick, ACL cache.
 // Filters follow emqx_mgmt_api_clients' CLIENT_QS_SCHEMA (4.1+); any filter makes count -1.
 
-import { fail, ok, type JsonObject, type Reply } from '../../http/reply.ts';
+import { fail, internalError, ok, type JsonObject, type Reply } from '../../http/reply.ts';
 import { meta, pageOfIndex, pageOfScan, readPage } from '../../http/pagination.ts';
 import { erlBinary, strftime } from '../common.ts';
 import type { ClientRecord } from '../../state/clients.ts';
@@ -159,7 +159,11 @@ export function listClients(ctx: Ctx): Reply {
   try {
     filters = clientFilters(ctx);
   } catch (e) {
-    if (e instanceof BadValue) return fail(108, e.message);
+    if (e instanceof BadValue) {
+      // fence/1 (4.3.3+) turns the failed conversion into 108; before, it crashes the handler
+      if (!core.behaviour.clientFilterFence) throw internalError();
+      return fail(108, e.message);
+    }
     throw e;
   }
   if (filters === undefined) {

@@ -10,6 +10,7 @@ import * as access from './access.ts';
 import * as rules from './rules.ts';
 import * as pubsub from '../pubsub.ts';
 import type { Ctx } from '../../core.ts';
+import type { VersionBehaviour } from '../../versions.ts';
 
 type R = RouteDef<Ctx>;
 const r = (name: string, method: R['method'], path: string, descr: string, handler: R['handler']): R => ({ name, method, path, descr, handler });
@@ -96,4 +97,10 @@ export const V4_ROUTES: R[] = [
   r('list_events', 'GET', '/rule_events/', 'List all events with detailed info', rules.listRuleEvents),
 ];
 
-export const v4Router = (): Router<Ctx> => new Router(V4_ROUTES);
+/** Routes the emulated 4.x release does not have (not listed, 404 `Not found.`). */
+function routedIn(b: VersionBehaviour, name: string): boolean {
+  if (name === 'update_rule') return b.updateRuleRoute;
+  return true;
+}
+
+export const v4Router = (b: VersionBehaviour): Router<Ctx> => new Router(V4_ROUTES.filter((r) => routedIn(b, r.name)));
