@@ -7,11 +7,11 @@ import { test as base } from '@playwright/test';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { ApiClient } from '../src/api-client.ts';
+import { type ApiCall, ApiClient } from '../src/api-client.ts';
 import { TargetError } from '../src/errors.ts';
 import { type ConnectOptions, type TestClient, connectClient } from '../src/mqtt.ts';
 import { type RunConfig, loadRunConfig } from '../src/run-config.ts';
-import type { Target } from '../src/target.ts';
+import { type Target, releaseAtLeast } from '../src/target.ts';
 import type { Transport } from '../src/transport.ts';
 import { ContractValidator } from '../src/validator.ts';
 import { Checker } from './lib/checker.ts';
@@ -37,6 +37,8 @@ type TestFixtures = {
   mqttConnect: (opts?: Partial<ConnectOptions>) => Promise<TestClient>;
   cleanup: (label: string, fn: () => Promise<unknown>) => void;
   policy: Policy;
+  /** false (with a not-implemented finding) when the call's route is absent on this target */
+  routed: (call: ApiCall) => Promise<boolean>;
   targetAlive: void;
 };
 
@@ -46,6 +48,8 @@ export interface Policy {
   requireDisruptive(endpoints: string[]): void;
   requireMqtt(endpoints: string[]): void;
   requireNode(endpoints: string[]): void;
+  /** skip unless the target's release has the feature (an unknown release is assumed current) */
+  requireRelease(endpoints: string[], version: string, feature: string): void;
 }
 
 /** A TargetError anywhere marks the target down, so the rest of the run stops quickly with one reason. */
@@ -176,6 +180,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       requireDisruptive: (e) => gate(target.allowDisruptive, e, 'disconnects clients or publishes; not allowed on this target (--allow-disruptive)'),
       requireMqtt: (e) => gate(!!target.mqttUrl, e, 'needs MQTT: no EMQX_MQTT_URL for this target'),
       requireNode: (e) => gate(!!target.node, e, 'the node name is unknown: set EMQX_NODE'),
+      requireRelease: (e, version, feature) =>
+        gate(releaseAtLeast(target, version) !== false, e, `${feature} arrived in EMQX ${version}; this target is ${target.emqxVersion}`),
+    });
+  },
+
+  routed: async ({ probe, check }, use) => {
+    await use(async (call) => {
+      const absent = await probe.absentReason(call);
+      if (absent) check.notImplemented(call, absent);
+      return !absent;
     });
   },
 });

@@ -140,3 +140,8 @@ export function describeTarget(t: Target): string {
 export function secretsOf(t: Target): string[] {
   return [t.appSecret, t.mqttPassword].filter((s): s is string => !!s && s.length > 0);
 }
+
+/** Whether the target's release is at least `version`; undefined when the release is unknown. */
+export function releaseAtLeast(t: Target, version: string): boolean | undefined {
+  return t.emqxVersion ? semver.gte(t.emqxVersion, version) : undefined;
+}

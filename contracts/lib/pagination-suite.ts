@@ -5,7 +5,7 @@ import semver from 'semver';
 import type { ApiClient, CallOptions } from '../../src/api-client.ts';
 import { type ApiVersion, catalog, entryById } from '../../src/catalog.ts';
 import { type Page, checkWalk } from '../../src/pagination.ts';
-import type { Target } from '../../src/target.ts';
+import { type Target, releaseAtLeast } from '../../src/target.ts';
 import { test } from '../fixtures.ts';
 import type { Checker } from './checker.ts';
 import { data } from './data.ts';
@@ -61,6 +61,11 @@ export interface Listing {
 
 /** Walk one listing with each limit and record the outcome; `mine` must each appear once. */
 export async function checkListing(api: ApiClient, target: Target, check: Checker, l: Listing, mine: string[]): Promise<void> {
+  if (l.filtered && releaseAtLeast(target, '4.1.0') === false) {
+    // before 4.1 the listing has no filters: a filtered walk would check the unfiltered one
+    check.skip([l.endpoint], 'pagination', `filtered walk: the filters arrived in EMQX 4.1.0; this target is ${target.emqxVersion}`);
+    return;
+  }
   for (const limit of LIMITS) {
     const w = await walk(api, l.endpoint, l.opts({ target }), limit, check);
     const problems = checkWalk(w.pages, w.pastEnd, { area: l.area, hasnext: hasnextOn(target, l.endpoint), filtered: !!l.filtered, mustContain: mine });

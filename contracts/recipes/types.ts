@@ -30,6 +30,13 @@ export interface Recipe {
 /** A prerequisite call failed: the check that needed it cannot run, and says why. */
 export class SetupFailed extends Error {
   override name = 'SetupFailed';
+  constructor(
+    message: string,
+    /** the prerequisite call that failed, when there was one */
+    readonly call?: ApiCall,
+  ) {
+    super(message);
+  }
 }
 
 /** Make a prerequisite call and insist it succeeded (HTTP 200, code 0). */
@@ -37,7 +44,7 @@ export async function setup(ctx: RecipeContext, endpoint: string, opts: CallOpti
   const call = await ctx.api.call(endpoint, opts);
   const code = (call.response.json as { code?: unknown } | undefined)?.code;
   if (call.response.status !== 200 || code !== 0) {
-    throw new SetupFailed(`setup ${call.label} answered HTTP ${call.response.status} ${call.response.text.slice(0, 120)}`);
+    throw new SetupFailed(`setup ${call.label} answered HTTP ${call.response.status} ${call.response.text.slice(0, 120)}`, call);
   }
   return call;
 }

@@ -1,6 +1,7 @@
 // How to call each endpoint of the 3.x document validly (see types.ts). Bodies of the
 // index-only routes follow EMQX 3.x's management plugin, since the document shows none.
 import type { Recipe, RecipeContext } from './types.ts';
+import { connectClient } from '../../src/mqtt.ts';
 import { SetupFailed, dataOf, removeCreated, removeLater, residentOf, setup } from './types.ts';
 
 const none: Recipe = { make: async () => ({}) };
@@ -77,17 +78,37 @@ async function resource(c: RecipeContext): Promise<string> {
   return id;
 }
 
-/** A plugin that is loaded now, and the state to restore. */
-async function inactivePlugin(c: RecipeContext): Promise<string> {
+/**
+ * Plugins the checks may load and unload: ones that change nothing for other clients
+ * (loading an auth plugin on a real broker would lock everyone out). Each use has its own,
+ * so parallel tests never load the same plugin.
+ */
+export const HARMLESS_PLUGINS = {
+  load: 'emqx_plugin_template',
+  unload: 'emqx_delayed_publish',
+  reload: 'emqx_reloader',
+  semantics: 'emqx_statsd',
+} as const;
+
+/** The plugin, if it is present and inactive (the state cleanup restores). */
+async function inactivePlugin(c: RecipeContext, use: keyof typeof HARMLESS_PLUGINS): Promise<string> {
+  const name = HARMLESS_PLUGINS[use];
   const list = dataOf<{ name: string; active: boolean }[]>(await setup(c, 'v3.list_node_plugins', { params: { node: c.node } }));
-  const p = list.find((x) => !x.active && x.name === 'emqx_auth_clientid') ?? list.find((x) => !x.active);
-  if (!p) throw new SetupFailed('no inactive plugin to load');
-  return p.name;
+  if (list.find((x) => x.name === name)?.active !== false) throw new SetupFailed(`${name} is not an inactive plugin on this target`);
+  return name;
+}
+
+/** Connecting once with a clean session discards a persistent one (no API needed). */
+export async function discardSession(target: RecipeContext['target'], clientId: string): Promise<void> {
+  if (!target.mqttUrl) return;
+  const client = await connectClient(target.mqttUrl, { clientId, clean: true, password: target.mqttPassword });
+  await client.end();
 }
 
 async function persistentSession(c: RecipeContext): Promise<string> {
   const client = await c.mqttConnect({ clean: false });
   await client.end();
+  c.cleanup(`session ${client.clientId}`, () => discardSession(c.target, client.clientId));
   return client.clientId;
 }
 
@@ -176,21 +197,21 @@ export const v3Recipes: Record<string, Recipe> = {
   'v3.list_node_plugins': node,
   'v3.load_plugin': {
     make: async (c) => {
-      const plugin = await inactivePlugin(c);
+      const plugin = await inactivePlugin(c, 'load');
       c.cleanup(`unload ${plugin}`, () => c.api.call('v3.unload_plugin', { params: { node: c.node, plugin } }));
       return { params: { node: c.node, plugin } };
     },
   },
   'v3.unload_plugin': {
     make: async (c) => {
-      const plugin = await inactivePlugin(c);
+      const plugin = await inactivePlugin(c, 'unload');
       await setup(c, 'v3.load_plugin', { params: { node: c.node, plugin } });
       return { params: { node: c.node, plugin } };
     },
   },
   'v3.reload_plugin': {
     make: async (c) => {
-      const plugin = await inactivePlugin(c);
+      const plugin = await inactivePlugin(c, 'reload');
       await setup(c, 'v3.load_plugin', { params: { node: c.node, plugin } });
       c.cleanup(`unload ${plugin}`, () => c.api.call('v3.unload_plugin', { params: { node: c.node, plugin } }));
       return { params: { node: c.node, plugin } };

@@ -51,6 +51,7 @@ test.describe('clients', () => {
 
   test('the 4.1 filters and fuzzy queries return exactly the matching clients', async ({ api, check, policy, mqttConnect, prefix }) => {
     policy.requireMqtt(['v4.list_clients']);
+    policy.requireRelease(['v4.list_clients'], '4.1.0', 'the /clients filters');
     const a = await mqttConnect({ username: `${prefix}-alice`, protocolVersion: 4 });
     const b = await mqttConnect({ username: `${prefix}-bob`, protocolVersion: 3 });
     const c = await mqttConnect({ username: `${prefix}-alice`, protocolVersion: 4, clean: true });

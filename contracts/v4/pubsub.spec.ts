@@ -2,6 +2,7 @@
 // endpoints acting on real clients: what is published arrives, what is subscribed is
 // received, what is unsubscribed stops.
 import type { ApiCall } from '../../src/api-client.ts';
+import { releaseAtLeast } from '../../src/target.ts';
 import { test } from '../fixtures.ts';
 import { codeOf, data } from '../lib/data.ts';
 import { arrivedBefore } from '../lib/delivery.ts';
@@ -30,8 +31,12 @@ test.describe('subscriptions and routes', () => {
     );
     const onNode = await api.call('v4.lookup_node_client_subscriptions', { params: { node, clientid: client.clientId } });
     check.expectEqual('v4.lookup_node_client_subscriptions', 'semantics', 'topics of the client on its node', expected, topicsOf(onNode), onNode);
-    const filtered = await api.call('v4.list_subscriptions', { query: { clientid: client.clientId, _limit: 10000 } });
-    check.expectEqual('v4.list_subscriptions', 'semantics', 'the clientid filter', expected, topicsOf(filtered), filtered);
+    if (releaseAtLeast(target, '4.1.0') === false) {
+      check.skip(['v4.list_subscriptions'], 'semantics', `the clientid filter arrived in EMQX 4.1.0; this target is ${target.emqxVersion}`);
+    } else {
+      const filtered = await api.call('v4.list_subscriptions', { query: { clientid: client.clientId, _limit: 10000 } });
+      check.expectEqual('v4.list_subscriptions', 'semantics', 'the clientid filter', expected, topicsOf(filtered), filtered);
+    }
     const nodeList = await api.call('v4.list_node_subscriptions', { params: { node }, query: { _limit: 10000 } });
     check.expectEqual('v4.list_node_subscriptions', 'semantics', "the client's subscriptions on the node listing", expected, topicsOf(nodeList).filter((t) => t.startsWith(prefix)), nodeList);
     const routes = await api.call('v4.list_routes', { query: { _limit: 10000 } });
