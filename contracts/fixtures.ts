@@ -105,6 +105,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         clientId: `${run.prefix}-res-${target.apiVersion}-${workerInfo.workerIndex}`,
         username: `${run.prefix}-resuser`,
         password: target.mqttPassword,
+        tls: target.tls,
       })
         .then(async (c) => (await c.subscribe(`${run.prefix}/res/#`, 1), c))
         .catch(() => null);
@@ -162,7 +163,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     let n = 0;
     await use(async (opts = {}) => {
       if (!target.mqttUrl) throw new Error('no MQTT URL for this target');
-      const c = await connectClient(target.mqttUrl, { clientId: `${prefix}-c${n++}`, password: target.mqttPassword, ...opts });
+      const c = await connectClient(target.mqttUrl, { clientId: `${prefix}-c${n++}`, username: target.mqttUsername, password: target.mqttPassword, tls: target.tls, ...opts });
       clients.push(c);
       return c;
     });

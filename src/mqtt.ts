@@ -1,5 +1,6 @@
 // Real MQTT clients (mqtt.js) for the semantic checks: connect with a deadline, and wait
 // for messages with one, so a check that waits for a delivery fails instead of hanging.
+import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 
 export interface ReceivedMessage {
@@ -17,6 +18,8 @@ export interface ConnectOptions {
   keepalive?: number;
   protocolVersion?: 3 | 4 | 5;
   timeoutMs?: number;
+  /** for mqtts:// and wss://: the CA file to trust, or accept any certificate */
+  tls?: { caFile?: string; insecure?: boolean };
 }
 
 export class ConnectRefused extends Error {
@@ -89,6 +92,8 @@ export function connectClient(url: string, opts: ConnectOptions): Promise<TestCl
     protocolVersion: opts.protocolVersion ?? 4,
     reconnectPeriod: 0,
     connectTimeout: opts.timeoutMs ?? 5000,
+    ...(opts.tls?.caFile ? { ca: readFileSync(opts.tls.caFile) } : {}),
+    ...(opts.tls?.insecure ? { rejectUnauthorized: false } : {}),
   };
   return new Promise((resolve, reject) => {
     const client = mqtt.connect(url, options);

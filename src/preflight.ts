@@ -42,7 +42,7 @@ export async function preflight(target: Target, opts: { mqtt: boolean } = { mqtt
   const resolved = { ...target, node, emqxVersion };
   if (opts.mqtt && target.mqttUrl) {
     try {
-      const c = await connectClient(target.mqttUrl, { clientId: `hx-preflight-${Date.now().toString(36)}`, username: target.mqttUsername, password: target.mqttPassword, timeoutMs: 5000 });
+      const c = await connectClient(target.mqttUrl, { clientId: `hx-preflight-${Date.now().toString(36)}`, username: target.mqttUsername, password: target.mqttPassword, tls: target.tls, timeoutMs: 5000 });
       await c.end();
     } catch (e) {
       throw new PreflightFailed(`cannot connect MQTT at ${target.mqttUrl}: ${(e as Error).message} (set EMQX_MQTT_URL, or --no-mqtt to skip MQTT checks)`);

@@ -101,7 +101,7 @@ async function inactivePlugin(c: RecipeContext, use: keyof typeof HARMLESS_PLUGI
 /** Connecting once with a clean session discards a persistent one (no API needed). */
 export async function discardSession(target: RecipeContext['target'], clientId: string): Promise<void> {
   if (!target.mqttUrl) return;
-  const client = await connectClient(target.mqttUrl, { clientId, clean: true, password: target.mqttPassword });
+  const client = await connectClient(target.mqttUrl, { clientId, clean: true, password: target.mqttPassword, tls: target.tls });
   await client.end();
 }
 
