@@ -270,6 +270,12 @@ export class RuleEngine {
   resourcesOf(origin: ApiOrigin): Resource[] {
     return [...this.resources.values()].filter((r) => r.origin === origin);
   }
+  /** The resources of one type, or undefined when the type does not exist (a 404 for the API). */
+  resourcesOfType(origin: ApiOrigin, type: string): Resource[] | undefined {
+    if (!this.resourceType(origin, type)) return undefined;
+    return this.resourcesOf(origin).filter((r) => r.type === type);
+  }
+
 
   private buildActions(origin: ApiOrigin, raw: unknown): ActionInstance[] {
     if (raw === undefined) return [];

@@ -82,9 +82,9 @@ export function showResourceType(ctx: Ctx): Reply {
 }
 
 export function listResourcesByType(ctx: Ctx): Reply {
-  const type = ctx.params.type ?? '';
-  if (!ctx.core.rules.resourceType('v3', type)) throw notFound();
-  return ok(ctx.core.rules.resourcesOf('v3').filter((r) => r.type === type).map(formatResource));
+  const resources = ctx.core.rules.resourcesOfType('v3', ctx.params.type ?? '');
+  if (!resources) throw notFound();
+  return ok(resources.map(formatResource));
 }
 
 export function listActionsByType(ctx: Ctx): Reply {

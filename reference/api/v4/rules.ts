@@ -157,9 +157,9 @@ export function listResources(ctx: Ctx): Reply {
 }
 
 export function listResourcesByType(ctx: Ctx): Reply {
-  const type = ctx.params.type ?? '';
-  if (!ctx.core.rules.resourceType('v4', type)) throw notFound();
-  return ok(ctx.core.rules.resourcesOf('v4').filter((r) => r.type === type).map(formatResource));
+  const resources = ctx.core.rules.resourcesOfType('v4', ctx.params.type ?? '');
+  if (!resources) throw notFound();
+  return ok(resources.map(formatResource));
 }
 
 export function listActionsByType(ctx: Ctx): Reply {
