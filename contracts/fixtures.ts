@@ -127,8 +127,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { auto: true },
   ],
 
-  check: async ({ validator }, use, testInfo) => {
-    const checker = new Checker(validator);
+  check: async ({ validator, run }, use, testInfo) => {
+    const checker = new Checker(validator, run.strictFields);
     await use(checker);
     await testInfo.attach('findings.json', {
       body: JSON.stringify({ findings: checker.findings, timings: checker.timings }),

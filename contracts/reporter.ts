@@ -25,7 +25,7 @@ export default class FindingsReporter implements Reporter {
         timings = parsed.timings;
       }
     }
-    const recordedFailure = findings.some((f) => f.verdict === 'fail');
+    const recordedFailure = findings.some((f) => f.verdict === 'fail' && f.check !== 'undocumented-field');
     if ((result.status === 'failed' || result.status === 'timedOut') && !recordedFailure) {
       const error = result.error?.message?.split('\n')[0] ?? result.status;
       if (!/TargetError/.test(result.error?.message ?? '') && !/stopped answering/.test(error)) {

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { ApiClient } from '../src/api-client.ts';
 import type { ApiVersion } from '../src/catalog.ts';
 import { UsageError } from '../src/errors.ts';
-import type { Finding } from '../src/findings.ts';
+import { type Finding, failsTheRun } from '../src/findings.ts';
 import { findLeftovers } from '../src/leftovers.ts';
 import { PreflightFailed, preflight } from '../src/preflight.ts';
 import type { RunReport } from '../src/report/model.ts';
@@ -48,17 +48,20 @@ Safety (both on by default only for the reference broker):
   --allow-disruptive     kick clients, publish and (un)subscribe on behalf of clients
 
 Run:
+  --strict-fields        fields the documents don't mention fail the run (default: reported apart)
   --grep PATTERN         run only the checks whose title matches (disables the coverage gate)
   --workers N            parallel workers (default 2)
   --reports DIR          where runs are written (default ./reports)
   --deviate NAME[:ARG]   reference broker only: break the contract in one named way (repeatable)
   --emqx-v3-version X    reference broker only: the 3.x release its /api/v3 emulates
 
-Exit codes: 0 all checks pass (or not-implemented / skipped by policy) · 1 a check failed ·
+Exit codes: 0 all checks pass (or not-implemented / skipped by policy; undocumented fields are
+reported, not failed, unless --strict-fields) · 1 a check failed ·
 2 usage, configuration or connectivity error · 130 interrupted (a partial report is written).`;
 
 interface Options {
   targets: Target[];
+  strictFields: boolean;
   reference?: { close(): Promise<void> };
   grep?: string;
   workers: number;
@@ -93,6 +96,7 @@ export async function runContract(argv: string[]): Promise<number> {
         workers: { type: 'string' },
         reports: { type: 'string' },
         deviate: { type: 'string', multiple: true },
+        'strict-fields': { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -111,7 +115,7 @@ export async function runContract(argv: string[]): Promise<number> {
   const versions = parseVersions(v['api-version'] ?? env.apiVersion, profile);
   if ((v.deviate?.length || v['emqx-v3-version']) && profile !== 'reference') throw new UsageError('--deviate and --emqx-v3-version only apply to the reference broker');
 
-  const opts: Options = { targets: [], grep: v.grep, workers, reportsRoot: resolve(v.reports ?? join(REPO_ROOT, 'reports')), profile };
+  const opts: Options = { targets: [], strictFields: v['strict-fields'] ?? false, grep: v.grep, workers, reportsRoot: resolve(v.reports ?? join(REPO_ROOT, 'reports')), profile };
   if (profile === 'reference') {
     if (v['api-url'] || env.apiUrl) throw new UsageError('the reference profile starts its own broker; drop --api-url / EMQX_API_URL or choose another --profile');
     const { startReferenceBroker } = await import('../reference/index.ts');
@@ -189,7 +193,7 @@ async function run(opts: Options): Promise<number> {
     console.log(`target ${describeTarget(pf.target)}${pf.target.node ? `, node ${pf.target.node}` : ''}`);
   }
 
-  const cfg: RunConfig = { runId, prefix: newRunPrefix(), reportDir, targets, startedAt: started.toISOString(), workers: opts.workers };
+  const cfg: RunConfig = { runId, prefix: newRunPrefix(), reportDir, targets, startedAt: started.toISOString(), workers: opts.workers, strictFields: opts.strictFields };
   const cfgFile = writeRunConfig(cfg);
   let interrupted: string | undefined;
   try {
@@ -235,7 +239,7 @@ async function run(opts: Options): Promise<number> {
     return 2;
   }
   if (interrupted) return 130;
-  return findings.some((f) => f.verdict === 'fail') ? 1 : 0;
+  return findings.some((f) => failsTheRun(f, { strictFields: opts.strictFields })) ? 1 : 0;
 }
 
 /** Runs the suites in a child process; resolves with a reason when the user interrupted. */

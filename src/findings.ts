@@ -32,6 +32,15 @@ export interface Finding {
   reason?: string;
 }
 
+/**
+ * Whether a finding fails the run. An undocumented field is a deviation from the documents
+ * but not a broken contract (real brokers add fields over releases), so it is reported in
+ * its own section and fails the run only when the user asks for strict fields.
+ */
+export function failsTheRun(f: Finding, opts: { strictFields: boolean }): boolean {
+  return f.verdict === 'fail' && (opts.strictFields || f.check !== 'undocumented-field');
+}
+
 /** `/data/3/port` → `data[3].port`, the form people read in messages. */
 export function readablePointer(pointer: string): string {
   if (pointer === '') return '(body)';

@@ -15,6 +15,8 @@ export interface RunConfig {
   targets: Target[];
   startedAt: string;
   workers: number;
+  /** undocumented fields fail the run too (--strict-fields) */
+  strictFields: boolean;
 }
 
 export const RUN_CONFIG_ENV = 'EMQX_HARNESS_RUN_CONFIG';

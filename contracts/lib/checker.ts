@@ -4,7 +4,7 @@
 import type { ApiCall } from '../../src/api-client.ts';
 import { docLabel, entryById } from '../../src/catalog.ts';
 import type { CheckKind, Finding } from '../../src/findings.ts';
-import { showValue } from '../../src/findings.ts';
+import { failsTheRun, showValue } from '../../src/findings.ts';
 import type { ContractValidator } from '../../src/validator.ts';
 
 export interface Timing {
@@ -16,7 +16,10 @@ export class Checker {
   readonly findings: Finding[] = [];
   readonly timings: Timing[] = [];
 
-  constructor(private readonly validator: ContractValidator) {}
+  constructor(
+    private readonly validator: ContractValidator,
+    private readonly strictFields = false,
+  ) {}
 
   record(f: Finding): Finding {
     this.findings.push(f);
@@ -104,7 +107,8 @@ export class Checker {
     if (!result.ok) throw new Error(`harness bug: request body for ${endpoint} breaks its own schema: ${result.failures.map((f) => f.message).join('; ')}`);
   }
 
+  /** the findings that fail the test (and the run) */
   failures(): Finding[] {
-    return this.findings.filter((f) => f.verdict === 'fail');
+    return this.findings.filter((f) => failsTheRun(f, { strictFields: this.strictFields }));
   }
 }

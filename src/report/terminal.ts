@@ -1,6 +1,7 @@
 // The one screen printed at the end of a run: what failed, how much, and where the report is.
 import { join } from 'node:path';
 import type { Verdict } from '../findings.ts';
+import type { Finding } from '../findings.ts';
 import { countByVerdict, type RunReport } from './model.ts';
 import { oneLine, plural, truncate } from './text.ts';
 import { describeInterruption, formatDuration, VERDICT_SYMBOL } from './facts.ts';
@@ -34,7 +35,10 @@ export function terminalSummary(report: RunReport, reportDir: string, opts: Term
   const fit = (text: string, room = width): string => truncate(oneLine(text), room);
 
   const { run } = report;
-  const counts = countByVerdict(report.findings);
+  // Undocumented fields are reported apart and don't fail the run (unless --strict-fields),
+  // so the fail count is the contract failures only, as the exit code sees them.
+  const { contract, undocumented } = failures(report.findings);
+  const counts = { ...countByVerdict(report.findings), fail: contract.length };
   const lines = [
     paint('bold', fit(`EMQX API contract run ${run.id}`)),
     fit(`${run.apiVersion} · ${run.target} · ${formatDuration(run)}`),
@@ -48,15 +52,19 @@ export function terminalSummary(report: RunReport, reportDir: string, opts: Term
     lines.push(row.map(({ v, text }) => (counts[v] ? paint(v, text) : text)).join(COUNT_GAP));
   }
 
+  if (undocumented.length) {
+    lines.push(fit(`◇ ${plural(undocumented.length, 'undocumented field')} reported apart (not failures unless --strict-fields)`));
+  }
   // Contract failures first: an undocumented field matters less than a wrong type.
-  const { contract, undocumented } = failures(report.findings);
-  const failed = [...contract, ...undocumented];
-  if (failed.length) {
-    lines.push('', paint('bold', 'Failures:'));
-    for (const f of failed.slice(0, MAX_FAILURE_LINES))
-      lines.push(`  ${paint('fail', VERDICT_SYMBOL.fail)} ${fit(f.message, width - 4)}`);
-    if (failed.length > MAX_FAILURE_LINES) lines.push(`  … and ${failed.length - MAX_FAILURE_LINES} more`);
-    if (undocumented.length) lines.push(fit(`  (including ${plural(undocumented.length, 'undocumented field')})`));
+  const listed: [string, Finding[]][] = [['Failures:', contract], ['Undocumented fields:', undocumented]];
+  let room = MAX_FAILURE_LINES;
+  for (const [title, list] of listed) {
+    if (!list.length) continue;
+    lines.push('', paint('bold', title));
+    for (const f of list.slice(0, Math.max(room, 1))) lines.push(`  ${paint('fail', VERDICT_SYMBOL.fail)} ${fit(f.message, width - 4)}`);
+    const shown = Math.min(list.length, Math.max(room, 1));
+    if (list.length > shown) lines.push(`  … and ${list.length - shown} more`);
+    room -= shown;
   }
 
   const missing = notImplementedEndpoints(report).length;

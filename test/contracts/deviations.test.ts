@@ -92,3 +92,13 @@ test('a target that stops answering ends the run with one line naming the last r
 });
 
 export const DEVIATIONS_COVERED = [...RESPONSE_SHAPE, ...EFFECTS, ...V3].map((e) => e.deviation.split(/[:@]/)[0]).concat(['flaky-500', 'slow']);
+
+test('an undocumented field alone is reported but does not fail the run, unless --strict-fields', async () => {
+  const args = ['--api-version', 'v4', '--deviate', 'extra-field:surprise@/brokers', '--grep', 'GET /brokers'];
+  const lenient = await runCli(args);
+  assert.equal(lenient.code, 0, describe(failures(lenient)));
+  assert.ok(lenient.report!.findings.some((f) => f.check === 'undocumented-field' && f.pointer === '/data/0/surprise'));
+  assert.match(lenient.stdout, /◇ 2 undocumented fields reported apart/);
+  const strict = await runCli([...args, '--strict-fields']);
+  assert.equal(strict.code, 1);
+});
