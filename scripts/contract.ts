@@ -2,7 +2,7 @@
 // it, run the Playwright suites, then assemble, gate and write the report.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { TARGET_DOWN_FILE } from '../contracts/fixtures.ts';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -21,6 +21,8 @@ import { collectRun, coverageGaps, coverageOf, latencyOf } from '../src/run-repo
 import { REPO_ROOT } from '../src/schema-registry.ts';
 import { type Target, describeTarget, resolveTarget, secretsOf, targetInputFromEnv } from '../src/target.ts';
 import { nodeTransport } from '../src/transport.ts';
+
+const HARNESS_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 const HELP = `emqx-harness contract — check a target against the documented EMQX management API
 
@@ -182,7 +184,6 @@ async function run(opts: Options): Promise<number> {
   const started = new Date();
   const runId = newRunId(opts.profile, started);
   const reportDir = join(opts.reportsRoot, runId);
-  mkdirSync(reportDir, { recursive: true });
   const secrets = opts.targets.flatMap(secretsOf);
 
   const targets: Target[] = [];
@@ -192,6 +193,8 @@ async function run(opts: Options): Promise<number> {
     targets.push(pf.target);
     console.log(`target ${describeTarget(pf.target)}${pf.target.node ? `, node ${pf.target.node}` : ''}`);
   }
+  // only now: a target that fails preflight leaves no empty run behind
+  mkdirSync(reportDir, { recursive: true });
 
   const cfg: RunConfig = { runId, prefix: newRunPrefix(), reportDir, targets, startedAt: started.toISOString(), workers: opts.workers, strictFields: opts.strictFields };
   const cfgFile = writeRunConfig(cfg);
@@ -218,18 +221,19 @@ async function run(opts: Options): Promise<number> {
       id: runId,
       target: targets.map((t) => t.apiUrl).join(' + '),
       apiVersion: versions.join('+'),
-      emqxVersion: targets[0]?.emqxVersion,
+      emqxVersion: [...new Set(targets.map((t) => t.emqxVersion ?? 'unknown'))].join(' + '),
       profile: opts.profile,
       startedAt: started.toISOString(),
       finishedAt: new Date().toISOString(),
       ...(interrupted || collected.targetDown
         ? { interrupted: collected.targetDown ? { reason: `the target stopped answering: ${collected.targetDown.reason}`, lastRequest: collected.targetDown.lastRequest } : { reason: interrupted! } }
         : {}),
-      harnessVersion: '0.1.0',
+      harnessVersion: HARNESS_VERSION,
       policy: { mutations: targets.every((t) => t.allowMutations), disruptive: targets.every((t) => t.allowDisruptive) },
     },
     findings,
-    coverage: coverageOf(versions, findings),
+    // the coverage before the gate's own findings, which cover nothing
+    coverage,
     latency: latencyOf(collected.timings),
   };
   const written = writeReport(opts.reportsRoot, report, { secrets });

@@ -15,6 +15,10 @@ export function defineNegativeSuite(version: ApiVersion): void {
       test(`${exp.id}: ${exp.title}`, { annotation: { type: 'endpoint', description: exp.endpoint } }, async ({ api, target, check, policy, mqttConnect, prefix, probe }) => {
         const entry = entryById(exp.endpoint);
         const uses = placeholdersUsed(exp);
+        const skipCase = (reason: string): void => {
+          check.skip([exp.endpoint], 'negative', `${exp.id}: ${reason}`);
+          test.skip(true, reason);
+        };
         if (entry.mutates) policy.requireMutations([exp.endpoint]);
         if (entry.disruptive) policy.requireDisruptive([exp.endpoint]);
         if (uses.has('node') || uses.has('unknownNode') || entry.path.includes('{node}')) policy.requireNode([exp.endpoint]);
@@ -25,9 +29,7 @@ export function defineNegativeSuite(version: ApiVersion): void {
           const reason = !outcome
             ? `the answer differs between releases and this target's release is ${target.emqxVersion ? `${target.emqxVersion}, which the table does not cover` : 'unknown (set EMQX_VERSION)'}`
             : `what EMQX ${target.emqxVersion} answers is not known: ${outcome.reason ?? 'no source'}`;
-          check.skip([exp.endpoint], 'negative', `${exp.id}: ${reason}`);
-          test.skip(true, reason);
-          return;
+          return skipCase(reason);
         }
         const connectedUsername = `${prefix}-user`;
         const client = uses.has('connectedClient') || uses.has('connectedUsername') ? await mqttConnect({ username: connectedUsername }) : undefined;
@@ -40,21 +42,14 @@ export function defineNegativeSuite(version: ApiVersion): void {
           connectedUsername: client ? connectedUsername : undefined,
         });
         const body = request.rawBody ?? (request.body != null ? JSON.stringify(request.body) : undefined);
-        // a method or path override (unknown-route cases) leaves the catalog's shape behind
-        const call = request.path || request.method
-          ? await api.raw(entry, request.method ?? entry.method, request.path ? `${target.apiUrl}${request.path}` : api.url(entry, request.params, request.query), body, request.auth ?? 'valid')
-          : await api.call(exp.endpoint, {
-              params: request.params,
-              query: request.query,
-              ...(request.rawBody != null ? { rawBody: request.rawBody } : request.body != null ? { body: request.body } : {}),
-              auth: request.auth ?? 'valid',
-            });
+        // unknown-route cases override the method or the path, leaving the catalog's shape behind
+        const url = request.path ? `${target.apiUrl}${request.path}` : api.url(entry, request.params, request.query);
+        const call = await api.raw(entry, request.method ?? entry.method, url, body, request.auth ?? 'valid');
         check.timing(call);
         if (outcome.routeAbsent && !(await probe.absentReason(call))) {
-          const reason = `EMQX ${target.emqxVersion} does not route ${entry.method} ${entry.path} on its management listener, but this target serves it (as EMQX Cloud, a dashboard listener or the reference broker can): no established answer to hold it to`;
-          check.skip([exp.endpoint], 'negative', `${exp.id}: ${reason}`);
-          test.skip(true, reason);
-          return;
+          return skipCase(
+            `EMQX ${target.emqxVersion} does not route ${entry.method} ${entry.path} on its management listener, but this target serves it (as EMQX Cloud, a dashboard listener or the reference broker can): no established answer to hold it to`,
+          );
         }
         const mismatches = compareWithOutcome(outcome, call.response);
         // a case on a route the target lacks (a plugin not running, an endpoint of another

@@ -39,6 +39,7 @@ test('an unreachable URL is one clear line and exit 2, with no test run', async 
   assert.equal(run.code, 2);
   assert.equal(run.stderr.trim(), 'emqx-harness: cannot reach http://127.0.0.1:1/api/v4: connection refused (is the broker running, and is this its management port?)');
   assert.equal(run.report, undefined);
+  assert.deepEqual(readdirSync(run.reportsRoot), [], 'no empty run is left behind');
 });
 
 test('a wrong password is one clear line and exit 2', async () => {
