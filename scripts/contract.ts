@@ -2,7 +2,7 @@
 // it, run the Playwright suites, then assemble, gate and write the report.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { TARGET_DOWN_FILE } from '../contracts/fixtures.ts';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -237,6 +237,10 @@ async function run(opts: Options): Promise<number> {
     latency: latencyOf(collected.timings),
   };
   const written = writeReport(opts.reportsRoot, report, { secrets });
+  // the suites' working files are in findings.json now; the run folder keeps only the views
+  for (const name of ['findings.jsonl', 'playwright-status.json', TARGET_DOWN_FILE, '.playwright-output-main', '.playwright-output-pagination']) {
+    rmSync(join(reportDir, name), { recursive: true, force: true });
+  }
   process.stdout.write(terminalSummary(report, written.dir, { color: process.stdout.isTTY && !process.env.CI }));
   if (collected.targetDown) {
     console.error(`emqx-harness: the target stopped answering: ${collected.targetDown.reason} (last request: ${collected.targetDown.lastRequest ?? 'unknown'})`);
