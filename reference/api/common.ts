@@ -5,6 +5,7 @@ import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { internalError, type JsonObject } from '../http/reply.ts';
 import type { Core, Ctx } from '../core.ts';
+import { type Page, readPage } from '../http/pagination.ts';
 
 /**
  * The body as EMQX's proplists:get_value sees it: an object is itself; no body or a JSON array
@@ -15,6 +16,11 @@ export function bodyObject(ctx: Ctx): Record<string, unknown> {
   if (b === undefined || Array.isArray(b)) return {};
   if (b !== null && typeof b === 'object') return b as Record<string, unknown>;
   throw internalError();
+}
+
+/** The page a listing asked for; the `duplicate-across-pages` deviation starts each page one row early. */
+export function requestedPage(ctx: Ctx): Page {
+  return readPage(ctx.query, ctx.dev.get('duplicate-across-pages') !== undefined);
 }
 
 /** An Erlang binary as ~p prints it: <<"abc">> (or its bytes, when not printable ASCII). */

@@ -3,7 +3,7 @@
 // integer crashes binary_to_integer (500), a negative limit crashes ets:select (500), and
 // `hasnext` is computed exactly by fetching one row more than the page.
 
-import { internalError, type JsonObject } from './reply.ts';
+import { internalError, type Json, type JsonObject, type Reply } from './reply.ts';
 import type { Query } from './query.ts';
 import type { OrderedIndex, Sequenced } from '../state/ordered-index.ts';
 
@@ -78,4 +78,9 @@ export function meta(p: Page, count: number, hasnext: boolean | undefined): Json
   const m: JsonObject = { page: p.page, limit: p.limit, count };
   if (hasnext !== undefined) m.hasnext = hasnext;
   return m;
+}
+
+/** A page as EMQX answers it: code 0, the rows, and meta (hasnext only where the listing has it). */
+export function pageReply(p: Page, rows: Json[], count: number, hasnext: boolean | undefined): Reply {
+  return { kind: 'json', status: 200, body: { code: 0, data: rows, meta: meta(p, count, hasnext) } };
 }

@@ -2,8 +2,8 @@
 // 3.x field names (client_id, ipaddress, conn_mod …) and 3.x meta (never hasnext).
 
 import { fail, failNoCode, internalError, ok, type JsonObject, type Reply } from '../../http/reply.ts';
-import { meta, pageOfIndex, pageOfScan, readPage } from '../../http/pagination.ts';
-import { strftime } from '../common.ts';
+import { pageOfIndex, pageOfScan, pageReply } from '../../http/pagination.ts';
+import { requestedPage, strftime } from '../common.ts';
 import { formatSub } from '../v4/subscriptions.ts';
 import type { ClientRecord } from '../../state/clients.ts';
 import type { Core, Ctx } from '../../core.ts';
@@ -67,15 +67,11 @@ export function formatSession(core: Core, rec: ClientRecord): JsonObject {
   };
 }
 
-function pageReply(ctx: Ctx, rows: JsonObject[], count: number, p: ReturnType<typeof readPage>): Reply {
-  return { kind: 'json', status: 200, body: { code: 0, data: rows, meta: meta(p, count, undefined) } };
-}
-
 export function listConnections(ctx: Ctx): Reply {
   const { core } = ctx;
-  const p = readPage(ctx.query, ctx.dev.get('duplicate-across-pages') !== undefined);
+  const p = requestedPage(ctx);
   const page = pageOfScan(core.registry.clients.values(), (r) => r.connected, p);
-  return pageReply(ctx, page.rows.map((r) => formatConnection(core, r)), core.registry.gauges.connections.count, p);
+  return pageReply(p, page.rows.map((r) => formatConnection(core, r)), core.registry.gauges.connections.count, undefined);
 }
 
 export function lookupConnection(ctx: Ctx): Reply {
@@ -106,9 +102,9 @@ export function kickConnection(ctx: Ctx): Reply {
 
 export function listSessions(ctx: Ctx): Reply {
   const { core } = ctx;
-  const p = readPage(ctx.query, ctx.dev.get('duplicate-across-pages') !== undefined);
+  const p = requestedPage(ctx);
   const page = pageOfIndex(core.registry.clients, p);
-  return pageReply(ctx, page.rows.map((r) => formatSession(core, r)), core.registry.clients.size, p);
+  return pageReply(p, page.rows.map((r) => formatSession(core, r)), core.registry.clients.size, undefined);
 }
 
 export function lookupSession(ctx: Ctx): Reply {
@@ -127,9 +123,9 @@ export function cleanPersistentSession(ctx: Ctx): Reply {
 
 export function listSubscriptionsV3(ctx: Ctx): Reply {
   const { core } = ctx;
-  const p = readPage(ctx.query, ctx.dev.get('duplicate-across-pages') !== undefined);
+  const p = requestedPage(ctx);
   const page = pageOfIndex(core.registry.subscriptions, p);
-  return pageReply(ctx, page.rows.map((s) => formatSub(core, s, 'client_id')), core.registry.subscriptions.size, p);
+  return pageReply(p, page.rows.map((s) => formatSub(core, s, 'client_id')), core.registry.subscriptions.size, undefined);
 }
 
 export function lookupSubscriptionsV3(ctx: Ctx): Reply {

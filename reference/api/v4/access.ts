@@ -3,19 +3,15 @@
 // error term printed with ~p, as emqx_acl_mnesia_api:format_msg does.
 
 import { fail, failNoCode, internalError, ok, type Json, type JsonObject, type Reply } from '../../http/reply.ts';
-import { meta, pageOfArray, readPage } from '../../http/pagination.ts';
-import { bodyObject } from '../common.ts';
+import { pageOfArray, pageReply } from '../../http/pagination.ts';
+import { bodyObject, requestedPage } from '../common.ts';
 import { AccessControl, DEFAULT_BAN_SECONDS, banKind, sha256, type AclAction, type BanEntry } from '../../state/access.ts';
 import type { Ctx } from '../../core.ts';
 
 function pagedTable(ctx: Ctx, rows: Json[], withHasnext: boolean): Reply {
-  const p = readPage(ctx.query, ctx.dev.get('duplicate-across-pages') !== undefined);
+  const p = requestedPage(ctx);
   const page = pageOfArray(rows, p);
-  return {
-    kind: 'json',
-    status: 200,
-    body: { code: 0, data: page.rows, meta: meta(p, rows.length, withHasnext && ctx.core.behaviour.hasnext ? page.hasnext : undefined) },
-  };
+  return pageReply(p, page.rows, rows.length, withHasnext && ctx.core.behaviour.hasnext ? page.hasnext : undefined);
 }
 
 /** A batch body may be one object or a list of them (emqx_*_mnesia_api:add/2). */

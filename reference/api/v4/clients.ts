@@ -2,8 +2,8 @@
 // Filters follow emqx_mgmt_api_clients' CLIENT_QS_SCHEMA (4.1+); any filter makes count -1.
 
 import { fail, internalError, ok, type JsonObject, type Reply } from '../../http/reply.ts';
-import { meta, pageOfIndex, pageOfScan, readPage } from '../../http/pagination.ts';
-import { erlBinary, strftime } from '../common.ts';
+import { pageOfIndex, pageOfScan, pageReply } from '../../http/pagination.ts';
+import { erlBinary, requestedPage, strftime } from '../common.ts';
 import type { ClientRecord } from '../../state/clients.ts';
 import type { Core, Ctx } from '../../core.ts';
 
@@ -153,7 +153,7 @@ function clientFilters(ctx: Ctx): ClientFilter[] | undefined {
 
 export function listClients(ctx: Ctx): Reply {
   const { core } = ctx;
-  const p = readPage(ctx.query, ctx.dev.get('duplicate-across-pages') !== undefined);
+  const p = requestedPage(ctx);
   const withHasnext = core.behaviour.hasnext;
   let filters: ClientFilter[] | undefined;
   try {
@@ -168,19 +168,11 @@ export function listClients(ctx: Ctx): Reply {
   }
   if (filters === undefined) {
     const page = pageOfIndex(core.registry.clients, p);
-    return {
-      kind: 'json',
-      status: 200,
-      body: { code: 0, data: page.rows.map((r) => formatClient(core, r)), meta: meta(p, core.registry.clients.size, withHasnext ? page.hasnext : undefined) },
-    };
+    return pageReply(p, page.rows.map((r) => formatClient(core, r)), core.registry.clients.size, withHasnext ? page.hasnext : undefined);
   }
   const fs = filters;
   const page = pageOfScan(core.registry.clients.values(), (r) => fs.every((f) => f(r)), p);
-  return {
-    kind: 'json',
-    status: 200,
-    body: { code: 0, data: page.rows.map((r) => formatClient(core, r)), meta: meta(p, -1, withHasnext ? page.hasnext : undefined) },
-  };
+  return pageReply(p, page.rows.map((r) => formatClient(core, r)), -1, withHasnext ? page.hasnext : undefined);
 }
 
 export function lookupClient(ctx: Ctx): Reply {

@@ -3,8 +3,8 @@
 // ("Rule ~s Not Found", "Action ~s Not Found", "Bad Arguments: ...", "Not Found").
 
 import { fail, notFound, ok, type JsonObject, type Reply } from '../../http/reply.ts';
-import { meta, pageOfScan, readPage } from '../../http/pagination.ts';
-import { bodyObject } from '../common.ts';
+import { pageOfScan, pageReply } from '../../http/pagination.ts';
+import { bodyObject, requestedPage } from '../common.ts';
 import { topicMatches } from '../../mqtt/topic.ts';
 import { RuleError, ruleEvents, type ActionSpec, type Resource, type ResourceTypeSpec, type Rule, type RuleEngine } from '../../state/rules.ts';
 import { parseSql, runSql } from '../../state/rule-sql.ts';
@@ -46,15 +46,11 @@ export function listRules(ctx: Ctx): Reply {
     }
     return true;
   };
-  const p = readPage(q, ctx.dev.get('duplicate-across-pages') !== undefined);
+  const p = requestedPage(ctx);
   const page = pageOfScan(rules, keep, p);
   // emqx_rule_engine_api sorts each page by created_at, newest first.
   const rows = page.rows.sort((a, b) => b.createdAt - a.createdAt).map((r) => formatRule(engine, r));
-  return {
-    kind: 'json',
-    status: 200,
-    body: { code: 0, data: rows, meta: meta(p, filtered ? -1 : rules.length, ctx.core.behaviour.hasnext ? page.hasnext : undefined) },
-  };
+  return pageReply(p, rows, filtered ? -1 : rules.length, ctx.core.behaviour.hasnext ? page.hasnext : undefined);
 }
 
 export function showRule(ctx: Ctx): Reply {

@@ -2,9 +2,9 @@
 // (emqx_mgmt_api:paginate: page, limit, count and never hasnext).
 
 import { HandlerThrow, ok, type JsonObject, type Reply } from '../../http/reply.ts';
-import { meta, pageOfIndex, pageOfScan, readPage } from '../../http/pagination.ts';
+import { pageOfIndex, pageOfScan, pageReply } from '../../http/pagination.ts';
 import { topicMatches } from '../../mqtt/topic.ts';
-import { erlBinary } from '../common.ts';
+import { erlBinary, requestedPage } from '../common.ts';
 import type { SubEntry } from '../../state/clients.ts';
 import type { Core, Ctx } from '../../core.ts';
 
@@ -45,24 +45,16 @@ function subFilters(ctx: Ctx): SubFilter[] | undefined {
 
 export function listSubscriptions(ctx: Ctx): Reply {
   const { core } = ctx;
-  const p = readPage(ctx.query, ctx.dev.get('duplicate-across-pages') !== undefined);
+  const p = requestedPage(ctx);
   const withHasnext = core.behaviour.hasnext;
   const filters = subFilters(ctx);
   const index = core.registry.subscriptions;
   if (!filters) {
     const page = pageOfIndex(index, p);
-    return {
-      kind: 'json',
-      status: 200,
-      body: { code: 0, data: page.rows.map((s) => formatSub(core, s)), meta: meta(p, index.size, withHasnext ? page.hasnext : undefined) },
-    };
+    return pageReply(p, page.rows.map((s) => formatSub(core, s)), index.size, withHasnext ? page.hasnext : undefined);
   }
   const page = pageOfScan(index.values(), (s) => filters.every((f) => f(s)), p);
-  return {
-    kind: 'json',
-    status: 200,
-    body: { code: 0, data: page.rows.map((s) => formatSub(core, s)), meta: meta(p, -1, withHasnext ? page.hasnext : undefined) },
-  };
+  return pageReply(p, page.rows.map((s) => formatSub(core, s)), -1, withHasnext ? page.hasnext : undefined);
 }
 
 export function lookupSubscriptions(ctx: Ctx): Reply {
@@ -72,13 +64,9 @@ export function lookupSubscriptions(ctx: Ctx): Reply {
 
 export function listRoutes(ctx: Ctx): Reply {
   const { core } = ctx;
-  const p = readPage(ctx.query, ctx.dev.get('duplicate-across-pages') !== undefined);
+  const p = requestedPage(ctx);
   const page = pageOfIndex(core.registry.routes, p);
-  return {
-    kind: 'json',
-    status: 200,
-    body: { code: 0, data: page.rows.map((r) => ({ topic: r.topic, node: core.node })), meta: meta(p, core.registry.routes.size, undefined) },
-  };
+  return pageReply(p, page.rows.map((r) => ({ topic: r.topic, node: core.node })), core.registry.routes.size, undefined);
 }
 
 export function lookupRoute(ctx: Ctx): Reply {
