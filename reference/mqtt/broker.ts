@@ -34,7 +34,17 @@ interface PublishMeta {
 
 type TaggedPacket = PublishPacket & { [META]?: PublishMeta };
 
-type ShutdownReason = 'normal' | 'kicked' | 'discarded' | 'takeovered' | 'closed' | 'keepalive_timeout' | 'auth_failure';
+/** The exit reasons esockd counts per listener, named as EMQX 4.4.19 names them (observed). */
+type ShutdownReason =
+  | 'normal'
+  | 'kicked'
+  | 'discarded'
+  | 'takeovered'
+  | 'tcp_closed'
+  | 'keepalive_timeout'
+  | 'unsupported_protocol_version'
+  | 'bad_username_or_password'
+  | 'not_authorized';
 
 interface ConnState {
   stats: ConnStats;
@@ -195,7 +205,7 @@ export class MqttBroker {
     socket.on('error', () => {});
     socket.once('close', () => {
       this.sockets.delete(socket);
-      const reason: ShutdownReason = state.reason ?? (state.gotDisconnect ? 'normal' : 'closed');
+      const reason: ShutdownReason = state.reason ?? (state.gotDisconnect ? 'normal' : 'tcp_closed');
       if (state.connect) this.shutdownCount.set(reason, (this.shutdownCount.get(reason) ?? 0) + 1);
       if (state.congested) this.opts.alarms.deactivate(state.congested);
     });
@@ -227,6 +237,17 @@ export class MqttBroker {
     this.opts.metrics.inc('client.connect');
     const state = this.stateOf(client);
     if (state) state.connect = packet;
+    // emqx_frame checks the protocol name against the level: level 3 must say `MQIsdp` and
+    // level 4 (and 5) `MQTT`; anything else is CONNACK 1, unacceptable protocol version
+    // (observed on 4.4.19 with mqtt.js: level 3 + `MQTT` and level 4 + `MQIsdp` are refused,
+    // level 3 + `MQIsdp` accepted). aedes checks only the level, so a level it refuses itself
+    // (< 3) is put in the packet: aedes then sends the CONNACK 1 and closes.
+    const expectedName = packet.protocolVersion === 3 ? 'MQIsdp' : 'MQTT';
+    if (packet.protocolId !== expectedName || packet.protocolVersion === 5) {
+      if (state) state.reason = 'unsupported_protocol_version';
+      this.opts.metrics.inc('packets.connack.error');
+      (packet as { protocolVersion: number }).protocolVersion = 0;
+    }
     cb(null, true);
   }
 
@@ -243,7 +264,7 @@ export class MqttBroker {
     const refuse = (returnCode: number, message: string) => {
       metrics.inc('packets.connack.auth_error');
       metrics.inc('packets.connack.error');
-      if (state) state.reason = 'auth_failure';
+      if (state) state.reason = returnCode === 4 ? 'bad_username_or_password' : 'not_authorized';
       cb(Object.assign(new Error(message), { returnCode }), null);
     };
     if (!this.opts.ignoreBan() && access.isBanned(client.id, username ?? undefined, peer)) {

@@ -22,6 +22,30 @@ test('MQTT 3.1 and 3.1.1 connect; MQTT 5 is refused with CONNACK 1 (aedes 1.2 sp
   await assert.rejects(connectClient(h.broker, 'v5', { protocolVersion: 5 }), /Unsupported Protocol Version|Unacceptable protocol version/i);
 });
 
+test('the protocol name must match the level, as EMQX checks it: level 3 + MQTT and level 4 + MQIsdp get CONNACK 1', async () => {
+  const refused = async (opts: { protocolVersion: 3 | 4; protocolId?: 'MQTT' | 'MQIsdp' }) => {
+    const err = await connectClient(h.broker, `pv-${opts.protocolVersion}-${opts.protocolId ?? 'default'}`, opts).then(
+      (c) => {
+        c.end(true);
+        return undefined;
+      },
+      (e: Error & { code?: number }) => e,
+    );
+    return err?.code;
+  };
+  assert.equal(await refused({ protocolVersion: 3 }), 1, 'mqtt.js sends level 3 with the name MQTT: EMQX refuses it');
+  assert.equal(await refused({ protocolVersion: 3, protocolId: 'MQTT' }), 1);
+  assert.equal(await refused({ protocolVersion: 4, protocolId: 'MQIsdp' }), 1);
+  assert.equal(await refused({ protocolVersion: 3, protocolId: 'MQIsdp' }), undefined);
+  assert.equal(await refused({ protocolVersion: 4, protocolId: 'MQTT' }), undefined);
+  const listener = await eventually(async () => {
+    const l = (await h.api.get('/listeners')).json.data[0].listeners.find((x: { protocol: string }) => x.protocol === 'mqtt:tcp');
+    return l.shutdown_count.unsupported_protocol_version >= 3 ? l : undefined;
+  });
+  assert.ok(listener.shutdown_count.unsupported_protocol_version >= 3, 'counted as EMQX names the reason');
+  assert.equal((await h.api.get('/clients?_like_clientid=pv-')).json.data.length, 0, 'a refused client is never listed');
+});
+
 test('a second connection with the same client id takes over; the first is closed', async () => {
   const first = await h.connect('dup-id');
   const firstClosed = new Promise<void>((r) => first.once('close', () => r()));
@@ -81,7 +105,10 @@ test('a client that stops reading raises conn_congestion; closing it deactivates
   }, 10_000);
   assert.equal(deactivated.activated, false);
   assert.equal(typeof deactivated.deactivate_at, 'number');
-  assert.deepEqual((await h.api.post('/alarms/deactivated', { node: 'emqx@127.0.0.1' })).json, { message: 'missing_param' });
+  // emqx_mgmt_api_alarms: binary_to_atom of a missing name crashes; only "undefined" is missing_param
+  assert.equal((await h.api.post('/alarms/deactivated', { node: 'emqx@127.0.0.1' })).status, 500);
+  assert.deepEqual((await h.api.post('/alarms/deactivated', { node: 'emqx@127.0.0.1', name: 'undefined' })).json, { message: 'missing_param' });
+  assert.deepEqual((await h.api.post('/alarms/deactivated', { node: 'emqx@127.0.0.1', name: 'nothing/active' })).json, { message: 'not_found' });
   assert.deepEqual((await h.api.delete('/alarms/deactivated')).json, { code: 0 });
   assert.deepEqual((await h.api.get('/alarms/deactivated')).json.data[0].alarms, []);
 });
