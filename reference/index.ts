@@ -117,7 +117,7 @@ export async function startReferenceBroker(opts: ReferenceBrokerOptions = {}): P
     port: opts.httpPort ?? DEFAULTS.httpPort,
     appId,
     appSecret,
-    routers: { v3: v3Router(core.v3), v4: v4Router(core.behaviour) },
+    routers: { v3: v3Router(core.v3), v4: v4Router(core.behaviour, 'v4'), cloud: v4Router(core.behaviour, 'cloud') },
     pluginOf: (api, name) => (api === 'v3' ? v3PluginOf(name) : undefined),
   });
   try {

@@ -3,7 +3,8 @@
 // The 4.x API (/api/v4, /api) follows the configured 4.x release (`emqxVersion`), the 3.x API
 // (/api/v3) the configured 3.x release (`emqxV3Version`): no EMQX serves both, so each API
 // emulates its own line.
-// Sources: /work/shared/EMQX-BEHAVIOUR.md and the EMQX source paths quoted in reference/README.md.
+// Sources: docs/emqx-behaviour.md, the EMQX source paths quoted in reference/README.md (emqx/emqx
+// tags v4.3.0…v4.4.19, emqx/minirest 0.3.12), and a real EMQX 4.4.19 for the default release.
 
 export interface EmqxVersion {
   readonly major: number;
@@ -36,6 +37,14 @@ function atLeast(v: EmqxVersion, major: number, minor: number, patch: number): b
   if (v.major !== major) return v.major > major;
   if (v.minor !== minor) return v.minor > minor;
   return v.patch >= patch;
+}
+
+/**
+ * A change made on both maintained lines: from `p43` on 4.3 (4.3.p43 and later 4.3 patches) and
+ * from `p44` on 4.4 (and every later minor).
+ */
+function since(v: EmqxVersion, p43: number, p44: number): boolean {
+  return atLeast(v, 4, 4, p44) || (v.major === 4 && v.minor === 3 && v.patch >= p43);
 }
 
 /** The 4.x behaviour switches, evaluated once per broker from the 4.x release. */
@@ -71,6 +80,83 @@ export interface VersionBehaviour {
    * (4.4.4–4.4.8: the per-item result was dropped; fixed in 4.4.9).
    */
   readonly publishBatchItemCodesLost: boolean;
+  /**
+   * `/auth_user` and `/emqx_acl` (the Cloud document's APIs) are routed on /api/v4 (only 4.1.x,
+   * where emqx_auth_mnesia served those paths; 4.0.x and 4.2+ answer 404 `Not found.`, observed
+   * on 4.4.19). The Cloud base path /api always serves them.
+   */
+  readonly authUserRoutes: boolean;
+  /**
+   * `/banned` create/delete run emqx_mgmt_api_banned's pipeline (4.3+, same in 4.4.19): 107
+   * `missing mandatory params: ['who', 'as']`, 108 `value of 'as' must be one of: [...]`, a
+   * missing `reason` crashes (500), the answer echoes the body. Before: 107
+   * `required_params_missing`, 108 `type_error`.
+   */
+  readonly bannedPipeline: boolean;
+  /** Global `rules.matched` / `actions.*` counters in /metrics (emqx_rule_metrics overall_metrics, removed in 4.3.12 and absent from 4.4). */
+  readonly ruleEngineGlobalMetrics: 'none' | 'document' | 'v43';
+  /**
+   * /metrics has `client.acl.allow`, `client.acl.deny`, `client.acl.cache_hit` and
+   * `messages.dropped.await_pubrel_timeout` instead of `messages.dropped.expired`
+   * (src/emqx_metrics.erl, 4.3.12+ and 4.4.0+).
+   */
+  readonly aclMetrics: boolean;
+  /**
+   * /metrics has `client.auth.success`, `client.auth.success.anonymous`, `client.auth.failure`
+   * instead of `client.auth.anonymous` (src/emqx_metrics.erl, 4.3.15+ and 4.4.4+).
+   */
+  readonly authResultMetrics: boolean;
+  /** /stats has `rules.*`, `actions.*`, `resources.*` count/max (emqx_rule_registry ?STATS, up to 4.3.3). */
+  readonly ruleEngineStats: boolean;
+  /**
+   * /stats has `live_connections.count/max` (connected clients) and `connections.count` counts
+   * every channel, offline persistent sessions included (emqx_cm ?CHAN_STATS, 4.4.0+).
+   */
+  readonly liveConnectionStats: boolean;
+  /** /nodes has `live_connections` (emqx_mgmt:node_info/1, 4.4.19). */
+  readonly nodeLiveConnections: boolean;
+  /** Clients carry `recv_msg.qos0…2`, `send_msg.qos0…2`, `recv_msg.dropped`, `send_msg.dropped*` (4.4.0+). */
+  readonly clientMessageCounters: boolean;
+  /** Clients carry `mountpoint` (emqx_mgmt_api_clients:format_channel_info, 4.3+; the 4.0-era document lacks it). */
+  readonly clientMountpoint: boolean;
+  /** MQTT listeners carry `identifier` (`mqtt:tcp:external`) (emqx_mgmt:list_listeners, 4.3+). */
+  readonly listenerIdentifier: boolean;
+  /** `sysdescr` is `EMQX Broker` (the "EMQ X" → "EMQX" rename, src/emqx.app.src, 4.4.16+); `EMQ X Broker` before. */
+  readonly sysdescrEmqx: boolean;
+  /** Rule actions carry `category` and their params `order` (emqx_rule_engine 4.3+). */
+  readonly actionCategory: boolean;
+  /**
+   * republish's params are 4.4.19's: `target_qos` and `target_retain` typed as arrays
+   * (`["number","string"]`, `["boolean","string"]`) with `${qos}` / `${flags.retain}`
+   * placeholders (emqx_rule_actions.erl, 4.3.16+ and 4.4.5+).
+   */
+  readonly republishTypeArrays: boolean;
+  /**
+   * The web_hook resource type is the pooled HTTP client of 4.3+ (`url`, timeouts, `pool_size`,
+   * TLS files) and data_to_webserver takes `method`, `path`, `headers`, `body`
+   * (emqx_web_hook_actions.erl, 4.3.0+); before, the resource had `url`, `method`, `headers`.
+   */
+  readonly webhookPoolResource: boolean;
+  /** The web_hook resource type has `enable_pipelining` (4.3.10+ and 4.4.0+). */
+  readonly webhookPipelining: boolean;
+  /** Rules carry `on_action_failed`, actions `fallbacks` (emqx_rule_engine_api record_to_map, 4.3+). */
+  readonly ruleOnActionFailed: boolean;
+  /** Rules carry `created_at` (ms) (4.3.17+ and 4.4.6+). */
+  readonly ruleCreatedAt: boolean;
+  /**
+   * Rule metrics add `passed`, `failed`, `exception`, `no_result`; action metrics `taken`
+   * (emqx_rule_metrics.erl, 4.3.12+ and 4.4.0+).
+   */
+  readonly ruleMetricsDetail: boolean;
+  /** `/resources` items carry `status` (is the resource alive) (list_resources/2, 4.3+). */
+  readonly resourceStatusInList: boolean;
+  /**
+   * The rule event catalogue (`/rule_events`): the document's `message.publish` names before
+   * 4.3; `$events/message_publish` … from 4.3, plus `$events/delivery_dropped` from 4.3.12/4.4.0
+   * and `$events/client_connack`, `$events/client_check_acl_complete` from 4.4.2
+   * (emqx_rule_events:event_info/0).
+   */
+  readonly ruleEvents: 'document' | 'v43' | 'v43-delivery-dropped' | 'v44';
 }
 
 export function behaviourOf(v: EmqxVersion): VersionBehaviour {
@@ -87,6 +173,27 @@ export function behaviourOf(v: EmqxVersion): VersionBehaviour {
     updateRuleRoute: atLeast(v, 4, 0, 7),
     publishCatchesBadParams: atLeast(v, 4, 4, 4),
     publishBatchItemCodesLost: atLeast(v, 4, 4, 4) && !atLeast(v, 4, 4, 9),
+    authUserRoutes: v.major === 4 && v.minor === 1,
+    bannedPipeline: atLeast(v, 4, 3, 0),
+    ruleEngineGlobalMetrics: since(v, 12, 0) ? 'none' : atLeast(v, 4, 3, 0) ? 'v43' : 'document',
+    aclMetrics: since(v, 12, 0),
+    authResultMetrics: since(v, 15, 4),
+    ruleEngineStats: !atLeast(v, 4, 3, 4),
+    liveConnectionStats: atLeast(v, 4, 4, 0),
+    nodeLiveConnections: atLeast(v, 4, 4, 19),
+    clientMessageCounters: atLeast(v, 4, 4, 0),
+    clientMountpoint: atLeast(v, 4, 3, 0),
+    listenerIdentifier: atLeast(v, 4, 3, 0),
+    sysdescrEmqx: atLeast(v, 4, 4, 16),
+    actionCategory: atLeast(v, 4, 3, 0),
+    republishTypeArrays: since(v, 16, 5),
+    webhookPoolResource: atLeast(v, 4, 3, 0),
+    webhookPipelining: since(v, 10, 0),
+    ruleOnActionFailed: atLeast(v, 4, 3, 0),
+    ruleCreatedAt: since(v, 17, 6),
+    ruleMetricsDetail: since(v, 12, 0),
+    resourceStatusInList: atLeast(v, 4, 3, 0),
+    ruleEvents: atLeast(v, 4, 4, 2) ? 'v44' : since(v, 12, 0) ? 'v43-delivery-dropped' : atLeast(v, 4, 3, 0) ? 'v43' : 'document',
   };
 }
 

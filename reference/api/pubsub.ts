@@ -144,15 +144,17 @@ export async function publishBatch(ctx: Ctx): Promise<Reply> {
   const b = ctx.body;
   const { behaviour } = ctx.core;
   if (b !== undefined && (b === null || typeof b !== 'object')) throw internalError();
-  // A JSON object arrives as a proplist: each key/value pair is an item that fails to parse.
-  const items: unknown[] = b === undefined ? [] : Array.isArray(b) ? b : Object.keys(b).map(() => null);
+  // A JSON object arrives as a proplist: each key/value pair is an item that fails to parse, and
+  // `{}` is `[{}]`, one such item (observed on 4.4.19: `{}` → one 108 item).
+  const items: unknown[] = b === undefined ? [] : Array.isArray(b) ? b : Object.keys(b).length === 0 ? [null] : Object.keys(b).map(() => null);
   const data: Json[] = [];
   for (const item of items) {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+    if (item === null || typeof item !== 'object') {
       data.push({ code: 108, message: 'bad_params' });
       continue;
     }
-    const p = item as Record<string, unknown>;
+    // an array item is a list proplists reads no parameter from: no topic, 115 (observed)
+    const p = (Array.isArray(item) ? {} : item) as Record<string, unknown>;
     try {
       const r = await publishOne(ctx, 'v4', p);
       // 4.4.4–4.4.8 lost each item's result: every item that parsed reports 0
@@ -237,8 +239,9 @@ async function batch(
   if (b !== undefined && !Array.isArray(b)) throw internalError();
   const data: Json[] = [];
   for (const item of b ?? []) {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) throw internalError();
-    const p = item as Record<string, unknown>;
+    if (item === null || typeof item !== 'object') throw internalError();
+    // an array item reads as no parameters (observed on 4.4.19: `[[1]]` → clientid "undefined", 108)
+    const p = (Array.isArray(item) ? {} : item) as Record<string, unknown>;
     let r: { code: number; message?: string };
     try {
       r = await one(ctx, 'v4', p);

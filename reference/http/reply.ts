@@ -9,6 +9,8 @@ export interface JsonReply {
   kind: 'json';
   status: number;
   body: JsonObject;
+  /** Content-Type other than application/json (only the `json-as-text` deviation sets it). */
+  contentType?: string;
 }
 
 export interface TextReply {

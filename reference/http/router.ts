@@ -19,6 +19,17 @@ export interface RouteDef<C> {
   hidden?: boolean;
 }
 
+/**
+ * minirest 0.3.x (minirest_handler:format_path/1) lists a path with the binding types removed,
+ * using `re:replace(Path, ":[^:]+(:[^/]+)", "\\1", [global])`: `/clients/:bin:clientid` is
+ * listed as `/clients/:clientid`. The pattern is greedy across segments, so two untyped
+ * bindings in a row lose the first one: `/banned/:as/:who` is listed as `/banned/:who`
+ * (observed on 4.4.19).
+ */
+export function minirestListedPath(path: string): string {
+  return path.replace(/:[^:]+(:[^/]+)/g, '$1');
+}
+
 interface Compiled<C> {
   def: RouteDef<C>;
   segments: Array<{ literal: string } | { param: string }>;
@@ -33,7 +44,14 @@ export interface RouteMatch<C> {
 export class Router<C> {
   private readonly bySize = new Map<number, Array<Compiled<C>>>();
 
-  constructor(readonly routes: ReadonlyArray<RouteDef<C>>) {
+  /**
+   * @param listPath how the listing prints a path (4.x: minirest's format_path; 3.x lists the
+   *   paths as its document's index writes them)
+   */
+  constructor(
+    readonly routes: ReadonlyArray<RouteDef<C>>,
+    private readonly listPath: (path: string) => string = (p) => p,
+  ) {
     for (const def of routes) {
       const segments = def.path
         .split('/')
@@ -76,10 +94,10 @@ export class Router<C> {
     return undefined;
   }
 
-  /** The `{name, method, path, descr}` listing EMQX answers on its API root. */
+  /** The `{path, name, method, descr}` listing EMQX answers on its API root (jiffy prints small maps in reverse key order). */
   listing(): Array<{ name: string; method: string; path: string; descr: string }> {
     return this.routes
       .filter((r) => !r.hidden)
-      .map((r) => ({ name: r.name, method: r.method, path: r.path, descr: r.descr }));
+      .map((r) => ({ path: this.listPath(r.path), name: r.name, method: r.method, descr: r.descr }));
   }
 }

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
-import { FrameworkError, HandlerThrow, notFound, text, type Reply } from './reply.ts';
+import { FrameworkError, HandlerThrow, notFound, text, type JsonObject, type Reply } from './reply.ts';
 import { parseQuery, pathSegments } from './query.ts';
 import type { Router } from './router.ts';
 import type { ApiVersion, Core, Ctx } from '../core.ts';
@@ -18,7 +18,8 @@ export interface HttpOptions {
   port: number;
   appId: string;
   appSecret: string;
-  routers: Record<ApiVersion, Router<Ctx>>;
+  /** `/api/v3`, `/api/v4`, and the Cloud base path `/api` (the v4 handlers plus the Cloud-only routes). */
+  routers: Record<ApiVersion | 'cloud', Router<Ctx>>;
   /** Gate a route on a plugin being loaded (3.x: routes of unloaded plugins are 404). */
   pluginOf: (api: ApiVersion, routeName: string) => string | undefined;
 }
@@ -138,9 +139,11 @@ export class HttpServer {
     if (segments[0] !== 'api') return this.frameworkError(res, notFound(), '/');
 
     let api: ApiVersion = 'v4';
+    let base: ApiVersion | 'cloud' = 'cloud';
     let skip = 1;
     if (segments[1] === 'v4' || segments[1] === 'v3') {
       api = segments[1];
+      base = segments[1];
       skip = 2;
     }
     const rest = segments.slice(skip);
@@ -164,10 +167,11 @@ export class HttpServer {
     const slow = dev.numArg('slow', 2000);
     if (slow !== undefined && slow > 0) await new Promise((r) => setTimeout(r, slow));
 
-    const router = this.opts.routers[api];
+    const router = this.opts.routers[base];
     if (rest.length === 0) {
-      // 3.x minirest special-cases its root: any method but GET is 400 Bad Request
-      if (method !== 'GET') return api === 'v3' ? this.send(res, text(400, 'Bad Request')) : this.frameworkError(res, notFound(), relPath);
+      // minirest special-cases its root (dispatch("/", …) in 3.x and in 0.3.12 of 4.4.19): any
+      // method but GET is 400 Bad Request (observed on 4.4.19 for POST, PUT, DELETE)
+      if (method !== 'GET') return this.send(res, text(400, 'Bad Request'));
       return this.send(res, dev.applyToSuccess({ kind: 'json', status: 200, body: { code: 0, data: router.listing() } }));
     }
     const match = router.match(method, rest);
@@ -178,16 +182,19 @@ export class HttpServer {
     const plugin = this.opts.pluginOf(api, match.route.name);
     if (plugin && !this.core.admin.isActive(plugin)) return this.frameworkError(res, notFound(), relPath);
 
+    // minirest's parse_params reads the body of any method (a GET with a body is parsed too) and
+    // answers 400 `Bad Request` only when it is not JSON. A JSON scalar (`"x"`, 123, null, true)
+    // is handed to the handler as its parameters (`[] ++ Scalar` is the scalar itself), and the
+    // handler decides: proplists crash on it (500 `Internal Error`), publish's try turns it
+    // into 108 (observed on 4.4.19). The 3.x API keeps answering 400 for scalars.
     let parsed: unknown;
-    if (body.length > 0 && (method === 'POST' || method === 'PUT' || method === 'DELETE')) {
+    if (body.length > 0) {
       try {
         parsed = JSON.parse(body.toString('utf8'));
       } catch {
         return this.send(res, text(400, 'Bad Request'));
       }
-      // minirest turns an object into a proplist and an array into a list of them; a bare
-      // scalar makes its parse_params crash, which it answers with 400 as well.
-      if (parsed === null || typeof parsed !== 'object') return this.send(res, text(400, 'Bad Request'));
+      if (api === 'v3' && (parsed === null || typeof parsed !== 'object')) return this.send(res, text(400, 'Bad Request'));
     }
 
     const ctx: Ctx = {
@@ -226,13 +233,28 @@ export class HttpServer {
 
   private send(res: ServerResponse, reply: Reply): void {
     if (res.headersSent) return;
+    // cowboy names itself on every answer
+    res.setHeader('server', 'Cowboy');
     if (reply.kind === 'json') {
-      const payload = JSON.stringify(reply.body);
-      res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+      const payload = JSON.stringify(envelopeOrder(reply.body));
+      res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload) });
       res.end(payload);
     } else {
       res.writeHead(reply.status, { ...(reply.noContentType ? {} : { 'content-type': 'text/plain' }), 'content-length': Buffer.byteLength(reply.body), ...(reply.headers ?? {}) });
       res.end(reply.body);
     }
   }
+}
+
+/**
+ * jiffy prints a small Erlang map with its keys in reverse order, so EMQX's envelope reads
+ * `{"meta":…,"data":…,"code":0}` and `{"message":…,"code":108}` (observed on 4.4.19). The
+ * envelope is put in that order; the items keep the order their formatters give them.
+ */
+function envelopeOrder(body: JsonObject): JsonObject {
+  const keys = Object.keys(body);
+  if (keys.length < 2) return body;
+  const out: JsonObject = {};
+  for (const k of keys.sort().reverse()) out[k] = body[k];
+  return out;
 }

@@ -51,7 +51,7 @@ test('no-hasnext, omit-meta, wrong-count', async () => {
   assert.equal('hasnext' in subs.json.meta, false);
   assert.equal(subs.json.meta.count, 5);
   assert.equal('meta' in (await h.api.get('/banned')).json, false);
-  const users = await h.api.get('/auth_user');
+  const users = await h.cloud.get('/auth_user');
   assert.equal(users.json.meta.count, 5);
   assert.equal((await h.api.get('/clients')).json.meta.count, 1, 'unaffected elsewhere');
 });

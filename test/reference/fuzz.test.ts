@@ -60,6 +60,7 @@ before(async () => {
   for (const [api, base] of [
     [h.api, '/api/v4'],
     [h.v3, '/api/v3'],
+    [h.cloud, '/api'],
   ] as const) {
     const listing = await api.get('/');
     for (const r of listing.json.data as Array<{ method: string; path: string }>) routes.push({ method: r.method, path: r.path, base });
@@ -220,9 +221,9 @@ test('hundreds of garbage MQTT packets over raw TCP are survived', async () => {
 test('after the fuzzing the broker still serves the API and routes MQTT messages', async () => {
   await sleep(100);
   // Fuzzing may have created auth users, ACL rules or bans through the API; clear them.
-  for (const u of (await h.api.get('/auth_user')).json.data) await h.api.delete(`/auth_user/${encodeURIComponent(u.login)}`);
+  for (const u of (await h.cloud.get('/auth_user')).json.data) await h.cloud.delete(`/auth_user/${encodeURIComponent(u.login)}`);
   for (const b of (await h.api.get('/banned')).json.data) await h.api.delete(`/banned/${encodeURIComponent(b.as)}/${encodeURIComponent(b.who)}`);
-  for (const a of (await h.api.get('/emqx_acl')).json.data) await h.api.delete(`/emqx_acl/${encodeURIComponent(a.login)}/${encodeURIComponent(a.topic)}`);
+  for (const a of (await h.cloud.get('/emqx_acl')).json.data) await h.cloud.delete(`/emqx_acl/${encodeURIComponent(a.login)}/${encodeURIComponent(a.topic)}`);
   const clients = await h.api.get('/clients?_limit=5');
   assert.equal(clients.status, 200);
   assert.equal(clients.json.code, 0);

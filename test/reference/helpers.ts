@@ -1,13 +1,18 @@
 // Shared by the reference broker tests: start a broker on free ports, talk to its API over real
 // HTTP and to its MQTT listener with real mqtt.js clients.
 
+import { request as httpRequest } from 'node:http';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { startReferenceBroker, type ReferenceBroker, type ReferenceBrokerOptions } from '../../reference/index.ts';
 
 export interface Harness {
   broker: ReferenceBroker;
+  /** /api/v4 */
   api: Api;
+  /** /api/v3 */
   v3: Api;
+  /** /api, the EMQX Cloud base path (the v4 API plus the Cloud-only /auth_user and /emqx_acl) */
+  cloud: Api;
   connect(clientId: string, opts?: IClientOptions): Promise<MqttClient>;
   /** Clients made by connect(), ended by close(). */
   clients: MqttClient[];
@@ -68,6 +73,7 @@ export async function startHarness(opts: ReferenceBrokerOptions = {}): Promise<H
     broker,
     api: new Api(broker.apiUrl('v4'), auth),
     v3: new Api(broker.apiUrl('v3'), auth),
+    cloud: new Api(`http://${broker.host.includes(':') ? `[${broker.host}]` : broker.host}:${broker.httpPort}/api`, auth),
     clients,
     connect: (clientId, o) => {
       const c = connectClient(broker, clientId, o);
@@ -170,4 +176,18 @@ export function subscribe(client: MqttClient, topic: string, qos: 0 | 1 | 2 = 0)
 
 export function publish(client: MqttClient, topic: string, payload: string | Buffer, opts: { qos?: 0 | 1 | 2; retain?: boolean } = {}): Promise<void> {
   return new Promise((resolve, reject) => client.publish(topic, payload, { qos: opts.qos ?? 0, retain: opts.retain ?? false }, (err) => (err ? reject(err) : resolve())));
+}
+
+/** One request through node:http (fetch refuses a GET with a body); answers status, headers and text. */
+export function rawHttp(url: string, method: string, body: string | undefined, auth = 'admin:public'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers: { authorization: `Basic ${Buffer.from(auth).toString('base64')}`, ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -109,7 +109,8 @@ export function deleteAcl(ctx: Ctx): Reply {
 /** 4.x lists {who, as, reason, by, at, until}; the 3.x example {who, as, reason, desc, until}. */
 function formatBan(b: BanEntry, idStyle: 'v3' | 'v4'): JsonObject {
   if (idStyle === 'v3') return { who: b.who, as: b.as, reason: b.reason, desc: b.desc ?? '', until: b.until };
-  const out: JsonObject = { who: b.who, as: b.as, reason: b.reason, by: b.by, at: b.at, until: b.until };
+  // in 4.4.19's order (jiffy's reverse key order)
+  const out: JsonObject = { who: b.who, until: b.until, reason: b.reason, by: b.by, at: b.at, as: b.as };
   if (b.desc !== undefined) out.desc = b.desc;
   return out;
 }
@@ -122,7 +123,42 @@ export function listBanned(ctx: Ctx, idStyle: 'v3' | 'v4'): Reply {
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
+const V4_AS = ['clientid', 'username', 'peerhost'];
+const V4_AS_MESSAGE = "value of 'as' must be one of: ['clientid', 'username', 'peerhost']";
+
+/**
+ * 4.3+ (emqx_mgmt_api_banned create/2, same in 4.4.19, observed): ensure_required → 107
+ * `missing mandatory params: ['who', 'as']`, validate_params → 108 for another `as`, then
+ * pack_banned, whose last clause needs a `reason`: without one the handler crashes (500), as it
+ * does for a peerhost that is no IP address (`{ok, IP} = inet:parse_address`). A non-string
+ * `who` is refused with 500 too (EMQX stores it, but no DELETE path can name it again). The
+ * answer echoes the body (`maps:from_list(Params)`).
+ */
+function createBannedV43(ctx: Ctx): Reply {
+  const p = bodyObject(ctx);
+  if (!('who' in p) || !('as' in p)) return fail(107, "missing mandatory params: ['who', 'as']");
+  if (typeof p.as !== 'string' || !V4_AS.includes(p.as)) return fail(108, V4_AS_MESSAGE);
+  const kind = banKind(p.as)!;
+  if (!('reason' in p) || typeof p.who !== 'string') throw internalError();
+  if (kind === 'peerhost' && !(IPV4.test(p.who) && p.who.split('.').every((x) => Number(x) <= 255)) && !p.who.includes(':')) throw internalError();
+  const now = Math.floor(Date.now() / 1000);
+  const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.floor(v) : d);
+  const entry: BanEntry = {
+    who: p.who,
+    as: p.as,
+    kind,
+    reason: typeof p.reason === 'string' ? p.reason : String(p.reason),
+    desc: undefined,
+    by: typeof p.by === 'string' ? p.by : 'user',
+    at: num(p.at, now),
+    until: num(p.until, now + DEFAULT_BAN_SECONDS),
+  };
+  ctx.core.access.banned.set(AccessControl.banKey(kind, entry.who), entry);
+  return ok({ ...(p as JsonObject) });
+}
+
 export function createBanned(ctx: Ctx, idStyle: 'v3' | 'v4'): Reply {
+  if (idStyle === 'v4' && ctx.core.behaviour.bannedPipeline) return createBannedV43(ctx);
   const p = bodyObject(ctx);
   if (p.who === undefined || p.as === undefined) return fail(107, 'required_params_missing');
   const kind = banKind(p.as);
@@ -147,6 +183,7 @@ export function createBanned(ctx: Ctx, idStyle: 'v3' | 'v4'): Reply {
 }
 
 export function deleteBanned(ctx: Ctx, as: string | undefined, who: string): Reply {
+  if (ctx.core.behaviour.bannedPipeline && !V4_AS.includes(as ?? '')) return fail(108, V4_AS_MESSAGE);
   const kind = banKind(as);
   if (kind === undefined) return fail(108, 'type_error');
   ctx.core.access.banned.delete(AccessControl.banKey(kind, who));

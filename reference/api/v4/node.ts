@@ -2,7 +2,7 @@
 // answer a list (one entry per node, and this broker is a one-node cluster), the node forms the
 // entry itself, as the document's examples show.
 
-import { failNoCode, ok, type JsonObject, type Reply } from '../../http/reply.ts';
+import { failNoCode, internalError, ok, type JsonObject, type Reply } from '../../http/reply.ts';
 import { bodyObject, brokerInfo, listenersOf, nodeInfo, statsV4 } from '../common.ts';
 import type { Alarm } from '../../state/alarms.ts';
 import type { Core, Ctx } from '../../core.ts';
@@ -46,10 +46,18 @@ export const listAlarms = (which: 'all' | 'activated' | 'deactivated') => (ctx: 
   ok([{ node: ctx.core.node, alarms: alarmsOf(ctx.core, which) }]);
 export const nodeAlarms = (which: 'all' | 'activated' | 'deactivated') => (ctx: Ctx): Reply => ok(alarmsOf(ctx.core, which));
 
+/**
+ * emqx_mgmt_api_alarms deactivate/2 (4.4.19, observed): `node` and `name` both go through
+ * `binary_to_atom`, which crashes on anything but a string (500, also when one is missing), so
+ * `{"message":"missing_param"}` only comes for the string `"undefined"`; another node is
+ * `nodedown` (the rpc fails); an alarm that is not active is `not_found`.
+ */
 export function deactivateAlarm(ctx: Ctx): Reply {
   const p = bodyObject(ctx);
-  if (typeof p.node !== 'string' || typeof p.name !== 'string') return failNoCode('missing_param');
-  if (p.node !== ctx.core.node || !ctx.core.alarms.deactivate(p.name)) return failNoCode('not_found');
+  if (typeof p.node !== 'string' || typeof p.name !== 'string') throw internalError();
+  if (p.node === 'undefined' || p.name === 'undefined') return failNoCode('missing_param');
+  if (p.node !== ctx.core.node) return failNoCode('nodedown');
+  if (!ctx.core.alarms.deactivate(p.name)) return failNoCode('not_found');
   return ok();
 }
 

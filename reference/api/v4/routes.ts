@@ -1,8 +1,9 @@
-// The 4.x route table: names, paths and descriptions as EMQX 4.4 declares them (-rest_api in
-// apps/emqx_management/src/emqx_mgmt_api_*.erl, emqx_rule_engine_api.erl, emqx_auth_mnesia),
-// plus the 4.x document's /auth_user and /emqx_acl. It drives routing and GET /api/v4.
+// The 4.x route table: names, paths and descriptions as EMQX 4.4.19 declares them (-rest_api in
+// apps/emqx_management/src/emqx_mgmt_api_*.erl, emqx_rule_engine_api.erl; compared with the
+// route list a real 4.4.19 answers on GET /api/v4), plus the Cloud document's /auth_user and
+// /emqx_acl. It drives routing and the route listing of /api/v4 and of the Cloud base /api.
 
-import { Router, type RouteDef } from '../../http/router.ts';
+import { Router, minirestListedPath, type RouteDef } from '../../http/router.ts';
 import * as clients from './clients.ts';
 import * as subs from './subscriptions.ts';
 import * as node from './node.ts';
@@ -47,8 +48,8 @@ export const V4_ROUTES: R[] = [
 
   r('list_listeners', 'GET', '/listeners/', 'A list of listeners in the cluster', node.listListeners),
   r('list_node_listeners', 'GET', '/nodes/:atom:node/listeners', 'A list of listeners on the node', node.nodeListeners),
-  r('list_all_metrics', 'GET', '/metrics/', 'A list of metrics of all nodes in the cluster', node.listMetrics),
-  r('list_node_metrics', 'GET', '/nodes/:atom:node/metrics/', 'A list of metrics of a node', node.nodeMetrics),
+  r('list_all_metrics', 'GET', '/metrics', 'A list of metrics of all nodes in the cluster', node.listMetrics),
+  r('list_node_metrics', 'GET', '/nodes/:atom:node/metrics', 'A list of metrics of a node', node.nodeMetrics),
   r('list_stats', 'GET', '/stats/', 'A list of stats of all nodes in the cluster', node.listStats),
   r('lookup_node_stats', 'GET', '/nodes/:atom:node/stats/', 'A list of stats of a node', node.nodeStats),
 
@@ -97,10 +98,26 @@ export const V4_ROUTES: R[] = [
   r('list_events', 'GET', '/rule_events/', 'List all events with detailed info', rules.listRuleEvents),
 ];
 
-/** Routes the emulated 4.x release does not have (not listed, 404 `Not found.`). */
-function routedIn(b: VersionBehaviour, name: string): boolean {
+/** The EMQX Cloud document's own APIs (user and ACL tables of the Cloud deployment). */
+const CLOUD_APIS = new Set([
+  'list_auth_user', 'lookup_auth_user', 'add_auth_user', 'update_auth_user', 'delete_auth_user',
+  'list_emqx_acl', 'lookup_emqx_acl', 'add_emqx_acl', 'delete_emqx_acl',
+]);
+
+/**
+ * Which base path a router serves: `/api/v4` (the management listener of an EMQX 4.x release)
+ * or `/api` (the EMQX Cloud spelling of the same API, which also serves the Cloud-only routes).
+ */
+export type V4Base = 'v4' | 'cloud';
+
+/** Routes the emulated release does not have on this base (not listed, 404 `Not found.`). */
+function routedIn(b: VersionBehaviour, name: string, base: V4Base): boolean {
   if (name === 'update_rule') return b.updateRuleRoute;
+  // /auth_user and /emqx_acl are the Cloud's: a release's management listener routes them only
+  // where emqx_auth_mnesia served those paths (4.1.x); 4.4.19 answers 404 `Not found.`
+  if (CLOUD_APIS.has(name)) return base === 'cloud' || b.authUserRoutes;
   return true;
 }
 
-export const v4Router = (b: VersionBehaviour): Router<Ctx> => new Router(V4_ROUTES.filter((r) => routedIn(b, r.name)));
+export const v4Router = (b: VersionBehaviour, base: V4Base = 'v4'): Router<Ctx> =>
+  new Router(V4_ROUTES.filter((r) => routedIn(b, r.name, base)), minirestListedPath);
