@@ -10,6 +10,8 @@ import type { MqttBroker } from './mqtt/broker.ts';
 import type { Deviations, ActiveDeviations } from './deviations.ts';
 import type { EmqxVersion, V3Behaviour, VersionBehaviour } from './versions.ts';
 import type { Query } from './http/query.ts';
+import type { Variations } from './variations.ts';
+import type { Snapshot } from './state/snapshot.ts';
 
 export interface HttpInfo {
   port: number;
@@ -35,6 +37,13 @@ export interface Core {
   mqtt: MqttBroker;
   http: HttpInfo;
   deviations: Deviations;
+  variations: Variations;
+  /** /stats and /metrics as the API reads them (live, or refreshed on a timer). */
+  views: { stats: Snapshot<Record<string, number>>; metrics: Snapshot<Record<string, number>> };
+  timing: {
+    /** How long after the answer a REST subscribe/unsubscribe takes effect (the channel gets a message). */
+    subscribeDelayMs: number;
+  };
 }
 
 export type ApiVersion = 'v3' | 'v4';

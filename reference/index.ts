@@ -11,6 +11,9 @@ import { RuleEngine } from './state/rules.ts';
 import { MqttBroker } from './mqtt/broker.ts';
 import { HttpServer } from './http/server.ts';
 import { Deviations } from './deviations.ts';
+import { LAGGING_COUNTER_INTERVAL_MS, LATE_SUBSCRIBE_MS, Variations } from './variations.ts';
+import { STATS_INTERVAL_MS, Snapshot } from './state/snapshot.ts';
+import { statsV4 } from './api/common.ts';
 import { DEFAULT_EMQX_V3_VERSION, DEFAULT_EMQX_VERSION, behaviourOf, parseEmqxVersion, v3BehaviourOf } from './versions.ts';
 import { v4Router } from './api/v4/routes.ts';
 import { v3PluginOf, v3Router } from './api/v3/routes.ts';
@@ -33,6 +36,8 @@ export interface ReferenceBrokerOptions {
   emqxV3Version?: string;
   /** Deliberate contract breaks, `NAME[:ARG][@/path-prefix]` (see reference/README.md). */
   deviations?: string[];
+  /** Benign variations a real broker may show, by name (see reference/variations.ts and the README). */
+  variations?: string[];
   /** EMQX's allow_anonymous: admit clients no auth source (auth_user, 3.x auth plugins) knows. Default true. */
   allowAnonymous?: boolean;
 }
@@ -66,6 +71,9 @@ export const DEFAULTS = {
 
 export class ReferenceConfigError extends Error {}
 
+/** How long after its answer a REST subscribe lands by default (see core.timing). */
+export const DEFAULT_SUBSCRIBE_DELAY_MS = 20;
+
 export async function startReferenceBroker(opts: ReferenceBrokerOptions = {}): Promise<ReferenceBroker> {
   const host = opts.host ?? DEFAULTS.host;
   const node = opts.node ?? DEFAULTS.node;
@@ -79,8 +87,10 @@ export async function startReferenceBroker(opts: ReferenceBrokerOptions = {}): P
   const v3Version = parseEmqxVersion(opts.emqxV3Version ?? DEFAULTS.emqxV3Version);
   if (!v3Version || v3Version.major !== 3) throw new ReferenceConfigError(`unsupported EMQX 3.x version "${opts.emqxV3Version}" (expected 3.x.y)`);
   let deviations: Deviations;
+  let variations: Variations;
   try {
     deviations = Deviations.parse(opts.deviations);
+    variations = Variations.parse(opts.variations);
   } catch (e) {
     throw new ReferenceConfigError((e as Error).message);
   }
@@ -92,13 +102,20 @@ export async function startReferenceBroker(opts: ReferenceBrokerOptions = {}): P
   const alarms = new AlarmStore();
   // The rule engine needs the broker to republish and the broker needs the rule engine to run
   // rules on each message; the core object closes that loop.
-  const core = { node, host, version, behaviour: behaviourOf(version), v3Version, v3: v3BehaviourOf(v3Version), startedAt: Date.now(), registry, metrics, access, admin, alarms, deviations, http: { port: 0, openConnections: 0 } } as Partial<Core> as Core;
+  const core = { node, host, version, behaviour: behaviourOf(version), v3Version, v3: v3BehaviourOf(v3Version), startedAt: Date.now(), registry, metrics, access, admin, alarms, deviations, variations, http: { port: 0, openConnections: 0 } } as Partial<Core> as Core;
+  // emqx_mgmt:do_subscribe/2 only sends the channel a message (`Pid ! {subscribe, …}`) and
+  // answers: the subscription exists a moment later
+  core.timing = { subscribeDelayMs: variations.has('late-subscribe') ? LATE_SUBSCRIBE_MS : DEFAULT_SUBSCRIBE_DELAY_MS };
   core.rules = new RuleEngine({
     node,
     publish: (m) => void core.mqtt.publish({ topic: m.topic, payload: m.payload, qos: m.qos as 0 | 1 | 2, retain: m.retain, from: '', via: m.via }),
     countMatched: () => metrics.inc('rules.matched'),
-    countAction: (ok) => metrics.inc(ok ? 'actions.success' : 'actions.failure'),
-  });
+    countAction: (ok) => {
+      metrics.inc('actions.taken');
+      metrics.inc(ok ? 'actions.success' : 'actions.failure');
+      if (!ok) metrics.inc('actions.error');
+    },
+  }, core.behaviour, variations.has('echo-defaults'));
   core.mqtt = await MqttBroker.start({
     host,
     port: opts.mqttPort ?? DEFAULTS.mqttPort,
@@ -112,6 +129,11 @@ export async function startReferenceBroker(opts: ReferenceBrokerOptions = {}): P
     allowAnonymous: opts.allowAnonymous ?? true,
     ignoreBan: () => deviations.has('ignore-ban'),
   });
+  const lag = variations.has('lag-counters') ? LAGGING_COUNTER_INTERVAL_MS : undefined;
+  core.views = {
+    stats: new Snapshot(() => statsV4(core), lag ?? STATS_INTERVAL_MS),
+    metrics: new Snapshot(() => metrics.v4(core.mqtt.retained.size, core.behaviour), lag),
+  };
   const http = new HttpServer(core, {
     host,
     port: opts.httpPort ?? DEFAULTS.httpPort,
@@ -123,6 +145,8 @@ export async function startReferenceBroker(opts: ReferenceBrokerOptions = {}): P
   try {
     core.http.port = await http.listen();
   } catch (e) {
+    core.views.stats.close();
+    core.views.metrics.close();
     await core.mqtt.close();
     throw e;
   }
@@ -144,6 +168,8 @@ export async function startReferenceBroker(opts: ReferenceBrokerOptions = {}): P
     mqttUrl: `mqtt://${urlHost}:${mqttPort}`,
     close: () => {
       closing ??= (async () => {
+        core.views.stats.close();
+        core.views.metrics.close();
         await http.close();
         await core.mqtt.close();
       })();

@@ -141,6 +141,20 @@ export interface VersionBehaviour {
   readonly webhookPipelining: boolean;
   /** Rules carry `on_action_failed`, actions `fallbacks` (emqx_rule_engine_api record_to_map, 4.3+). */
   readonly ruleOnActionFailed: boolean;
+  /**
+   * emqx_rule_engine_api / emqx_rule_engine (4.3+, observed on 4.4.19) crash (500) on a rule
+   * without `rawsql` or `actions`, a non-boolean `enabled`, an unknown `on_action_failed`,
+   * `actions` that are not a list or name no existing atom (an unknown action), and on a web_hook
+   * resource without `url` or `type`; an unknown resource type is 400
+   * `Bad Arguments: {resource_type_not_found,<<"t">>}`. Before: 400 answers for all of them.
+   */
+  readonly ruleParamsCrash: boolean;
+  /**
+   * A rule whose action's resource can't be initialised (missing) is created disabled
+   * (emqx_rule_engine:do_create_rule/2 retries with `enabled = false`, 4.4.12+, observed);
+   * before, the create fails with 400.
+   */
+  readonly ruleDisabledWithoutResource: boolean;
   /** Rules carry `created_at` (ms) (4.3.17+ and 4.4.6+). */
   readonly ruleCreatedAt: boolean;
   /**
@@ -190,6 +204,8 @@ export function behaviourOf(v: EmqxVersion): VersionBehaviour {
     webhookPoolResource: atLeast(v, 4, 3, 0),
     webhookPipelining: since(v, 10, 0),
     ruleOnActionFailed: atLeast(v, 4, 3, 0),
+    ruleParamsCrash: atLeast(v, 4, 3, 0),
+    ruleDisabledWithoutResource: atLeast(v, 4, 4, 12),
     ruleCreatedAt: since(v, 17, 6),
     ruleMetricsDetail: since(v, 12, 0),
     resourceStatusInList: atLeast(v, 4, 3, 0),

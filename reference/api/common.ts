@@ -84,11 +84,13 @@ export function versionString(core: Core): string {
   return core.version.text;
 }
 
-export function brokerInfo(core: Core): JsonObject {
+/** `api` 'v3': the 3.x API's own shape, untouched by the 4.x release switches. */
+export function brokerInfo(core: Core, api: 'v3' | 'v4' = 'v4'): JsonObject {
   return {
     version: versionString(core),
     uptime: uptime((Date.now() - core.startedAt) / 1000),
-    sysdescr: 'EMQ X Broker',
+    // "EMQX Broker" from the 4.4.16 rename (observed on 4.4.19), "EMQ X Broker" before
+    sysdescr: api === 'v4' && core.behaviour.sysdescrEmqx ? 'EMQX Broker' : 'EMQ X Broker',
     otp_release: otpRelease(),
     node_status: 'Running',
     node: core.node,
@@ -97,13 +99,13 @@ export function brokerInfo(core: Core): JsonObject {
 }
 
 /** `/nodes` lists memory as "96.75M" strings, `/nodes/{node}` as integers (emqx_mgmt_api_nodes). */
-export function nodeInfo(core: Core, listing: boolean): JsonObject {
+export function nodeInfo(core: Core, listing: boolean, api: 'v3' | 'v4' = 'v4'): JsonObject {
   const mem = process.memoryUsage();
   const [l1, l5, l15] = loadavg();
   const total = mem.rss;
   const used = mem.heapUsed + mem.external;
   const resources = typeof process.getActiveResourcesInfo === 'function' ? process.getActiveResourcesInfo().length : 0;
-  return {
+  const out: JsonObject = {
     version: versionString(core),
     uptime: uptime((Date.now() - core.startedAt) / 1000),
     process_used: resources,
@@ -117,41 +119,55 @@ export function nodeInfo(core: Core, listing: boolean): JsonObject {
     load5: (l5 ?? 0).toFixed(2),
     load15: (l15 ?? 0).toFixed(2),
     load1: (l1 ?? 0).toFixed(2),
-    connections: core.registry.gauges.connections.count,
   };
+  // emqx_mgmt:node_info/1 (4.4.19): `connections` is the size of the channel table (offline
+  // persistent sessions included), `live_connections` the connected clients
+  const g = core.registry.gauges;
+  const b4 = api === 'v4' ? core.behaviour : undefined;
+  if (b4?.nodeLiveConnections) out.live_connections = g.connections.count;
+  out.connections = b4?.liveConnectionStats ? g.sessions.count : g.connections.count;
+  return out;
 }
 
-export function listenersOf(core: Core): JsonObject[] {
+export function listenersOf(core: Core, api: 'v3' | 'v4' = 'v4'): JsonObject[] {
   const shutdown: JsonObject = {};
   for (const [reason, n] of core.mqtt.shutdownCount) shutdown[reason] = n;
   // An empty Erlang proplist encodes as [], a non-empty one as an object (see the 3.x example).
   const shutdownCount = Object.keys(shutdown).length === 0 ? [] : shutdown;
+  const mqttListener: JsonObject = {
+    shutdown_count: shutdownCount,
+    protocol: 'mqtt:tcp',
+    max_conns: 1024000,
+    listen_on: `${core.host}:${core.mqtt.port}`,
+  };
+  // emqx_mgmt:list_listeners/1 (4.3+): esockd listeners carry the listener's id
+  if (api === 'v4' && core.behaviour.listenerIdentifier) mqttListener.identifier = 'mqtt:tcp:external';
+  Object.assign(mqttListener, { current_conns: core.mqtt.currentConnections, acceptors: 8 });
   return [
-    {
-      shutdown_count: shutdownCount,
-      protocol: 'mqtt:tcp',
-      max_conns: 1024000,
-      listen_on: `${core.host}:${core.mqtt.port}`,
-      current_conns: core.mqtt.currentConnections,
-      acceptors: 8,
-    },
+    mqttListener,
     {
       shutdown_count: [],
       protocol: 'http:management',
       max_conns: 512,
-      listen_on: String(core.http.port),
+      // format_http_bind: `ip:port` for a listener bound to an address (observed on 4.4.19)
+      listen_on: api === 'v4' ? `${core.host}:${core.http.port}` : String(core.http.port),
       current_conns: core.http.openConnections,
       acceptors: 2,
     },
   ];
 }
 
+/**
+ * The 4.x /stats object as the release's emqx_stats holds it (read through a Snapshot, see
+ * state/snapshot.ts). 4.4 (emqx_cm ?CHAN_STATS, observed on 4.4.19): `live_connections.*` are
+ * the connected clients and `connections.*` every channel, offline persistent sessions
+ * included; the rule engine's `rules.*`, `actions.*`, `resources.*` exist up to 4.3.3. Keys in
+ * jiffy's (reverse) order, as 4.4.19 prints them.
+ */
 export function statsV4(core: Core): Record<string, number> {
   const g = core.registry.gauges;
-  const rules = core.rules.rulesOf('v4').length;
-  const resources = core.rules.resourcesOf('v4').length;
-  const actions = core.rules.actions.filter((a) => a.origin === 'v4').length;
-  return {
+  const b = core.behaviour;
+  const out: Record<string, number> = {
     'topics.max': g.routes.max,
     'topics.count': g.routes.count,
     'subscriptions.shared.max': g.subscriptionsShared.max,
@@ -164,21 +180,28 @@ export function statsV4(core: Core): Record<string, number> {
     'suboptions.count': g.subscriptions.count,
     'sessions.max': g.sessions.max,
     'sessions.count': g.sessions.count,
-    'rules.max': rules,
-    'rules.count': rules,
     'routes.max': g.routes.max,
     'routes.count': g.routes.count,
     'retained.max': core.mqtt.retainedMax,
     'retained.count': core.mqtt.retained.size,
-    'resources.max': resources,
-    'resources.count': resources,
-    'connections.max': g.connections.max,
-    'connections.count': g.connections.count,
+    'connections.max': b.liveConnectionStats ? g.sessions.max : g.connections.max,
+    'connections.count': b.liveConnectionStats ? g.sessions.count : g.connections.count,
     'channels.max': g.sessions.max,
     'channels.count': g.sessions.count,
-    'actions.max': actions,
-    'actions.count': actions,
   };
+  if (b.liveConnectionStats) {
+    out['live_connections.max'] = g.connections.max;
+    out['live_connections.count'] = g.connections.count;
+  }
+  if (b.ruleEngineStats) {
+    const rules = core.rules.rulesOf('v4').length;
+    const resources = core.rules.resourcesOf('v4').length;
+    const actions = core.rules.actions.filter((a) => a.origin === 'v4').length;
+    Object.assign(out, { 'rules.max': rules, 'rules.count': rules, 'resources.max': resources, 'resources.count': resources, 'actions.max': actions, 'actions.count': actions });
+  }
+  const sorted: Record<string, number> = {};
+  for (const k of Object.keys(out).sort().reverse()) sorted[k] = out[k]!;
+  return sorted;
 }
 
 export function statsV3(core: Core): Record<string, number> {

@@ -11,6 +11,7 @@ import { fail, internalError, ok, type Json, type JsonObject, type Reply } from 
 import { isValidTopicFilter, isValidTopicName } from '../mqtt/topic.ts';
 import { bodyObject } from './common.ts';
 import type { Ctx } from '../core.ts';
+import type { ClientRecord } from '../state/clients.ts';
 
 type Dialect = 'v3' | 'v4';
 
@@ -193,8 +194,24 @@ async function subscribeOne(ctx: Ctx, d: Dialect, p: Record<string, unknown>): P
   const rec = ctx.core.registry.get(clientid);
   if (!rec?.connected) return notFoundOf(d);
   const granted = validQos ? qos : publishQos(qos);
-  for (const t of topics) await ctx.core.mqtt.subscribe(rec, t, granted);
+  const apply = () => Promise.all(topics.map((t) => ctx.core.mqtt.subscribe(rec, t, granted)));
+  if (d === 'v3') await apply();
+  else later(ctx, rec, apply);
   return { code: 0 };
+}
+
+/**
+ * 4.x: emqx_mgmt:do_subscribe/2 and do_unsubscribe/2 look the channel up (112 if there is none)
+ * and send it a message (`Pid ! {subscribe, TopicTables}`) without waiting: the answer comes
+ * before the subscription exists. The effect lands `core.timing.subscribeDelayMs` later (in
+ * order: timers of equal delay fire in the order they were set), if the client is still there.
+ */
+function later(ctx: Ctx, rec: ClientRecord, effect: () => Promise<unknown>): void {
+  const t = setTimeout(() => {
+    if (!rec.connected || ctx.core.registry.get(rec.clientid) !== rec) return;
+    effect().catch(() => {});
+  }, ctx.core.timing.subscribeDelayMs);
+  t.unref();
 }
 
 async function unsubscribeOne(ctx: Ctx, d: Dialect, p: Record<string, unknown>): Promise<{ code: number; message?: string }> {
@@ -210,7 +227,8 @@ async function unsubscribeOne(ctx: Ctx, d: Dialect, p: Record<string, unknown>):
   }
   const rec = ctx.core.registry.get(clientid);
   if (!rec?.connected) return notFoundOf(d);
-  await ctx.core.mqtt.unsubscribe(rec, topic);
+  if (d === 'v3') await ctx.core.mqtt.unsubscribe(rec, topic);
+  else later(ctx, rec, () => ctx.core.mqtt.unsubscribe(rec, topic));
   return { code: 0 };
 }
 

@@ -32,7 +32,7 @@ export function minirestListedPath(path: string): string {
 
 interface Compiled<C> {
   def: RouteDef<C>;
-  segments: Array<{ literal: string } | { param: string }>;
+  segments: Array<{ literal: string } | { param: string; atom: boolean }>;
   literals: number;
 }
 
@@ -56,7 +56,7 @@ export class Router<C> {
       const segments = def.path
         .split('/')
         .filter((s) => s.length > 0)
-        .map((s) => (s.startsWith(':') ? { param: s.slice(s.lastIndexOf(':') + 1) } : { literal: s }));
+        .map((s) => (s.startsWith(':') ? { param: s.slice(s.lastIndexOf(':') + 1), atom: s.startsWith(':atom:') } : { literal: s }));
       const compiled: Compiled<C> = {
         def,
         segments,
@@ -70,7 +70,14 @@ export class Router<C> {
     for (const list of this.bySize.values()) list.sort((a, b) => b.literals - a.literals);
   }
 
-  match(method: string, segments: readonly string[]): RouteMatch<C> | undefined {
+  /**
+   * @param segments the percent-decoded path segments
+   * @param rawSegments the same segments as sent: minirest never decodes the path, so an
+   *   `:atom:` binding (node, action, resource type, plugin names) is looked up as written
+   *   (`emqx%40127.0.0.1` is no atom: 404, observed on 4.4.19); `:bin:` values are decoded by
+   *   EMQX's handlers (emqx_mgmt_util:urldecode), which the decoded segment stands for
+   */
+  match(method: string, segments: readonly string[], rawSegments: readonly string[] = segments): RouteMatch<C> | undefined {
     const candidates = this.bySize.get(segments.length);
     if (!candidates) return undefined;
     for (const c of candidates) {
@@ -86,7 +93,7 @@ export class Router<C> {
             break;
           }
         } else {
-          params[seg.param] = actual;
+          params[seg.param] = seg.atom ? (rawSegments[i] ?? actual) : actual;
         }
       }
       if (matched) return { route: c.def, params };

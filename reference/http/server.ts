@@ -174,7 +174,7 @@ export class HttpServer {
       if (method !== 'GET') return this.send(res, text(400, 'Bad Request'));
       return this.send(res, dev.applyToSuccess({ kind: 'json', status: 200, body: { code: 0, data: router.listing() } }));
     }
-    const match = router.match(method, rest);
+    const match = router.match(method, rest, rawSegments.slice(skip));
     if (!match) return this.frameworkError(res, notFound(), relPath);
     if (match.params.node !== undefined && match.params.node !== this.core.node) {
       return this.frameworkError(res, notFound(), relPath);

@@ -158,7 +158,9 @@ export class MqttBroker {
       metrics.packetReceived(type, flags);
       if (type === PUBLISH) {
         stats.recv_msg++;
-        if (((flags >> 1) & 3) === 2) stats.inQos2++;
+        const q = (flags >> 1) & 3;
+        if (q <= 2) stats.recvQos[q as 0 | 1 | 2] += 1;
+        if (q === 2) stats.inQos2++;
       } else if (type === 4 || type === 7) stats.outAcked++;
       else if (type === 6) stats.inRel++;
       else if (type === 14) state.gotDisconnect = true;
@@ -169,7 +171,9 @@ export class MqttBroker {
       metrics.packetSent(type, flags);
       if (type === PUBLISH) {
         stats.send_msg++;
-        if (((flags >> 1) & 3) > 0) stats.outQos++;
+        const q = (flags >> 1) & 3;
+        if (q <= 2) stats.sendQos[q as 0 | 1 | 2] += 1;
+        if (q > 0) stats.outQos++;
       }
     });
     // aedes pulls with read(null) and pushes through write(); wrapping both on this one socket
@@ -275,12 +279,22 @@ export class MqttBroker {
       username: admin.isActive('emqx_auth_username'),
     });
     if (result === undefined) {
-      if (!this.opts.allowAnonymous) return refuse(5, 'not authorized');
+      if (!this.opts.allowAnonymous) {
+        metrics.inc('client.auth.failure');
+        return refuse(5, 'not authorized');
+      }
+      // emqx_access_control (4.4): an allow_anonymous success counts both
       metrics.inc('client.auth.anonymous');
+      metrics.inc('client.auth.success.anonymous');
+      metrics.inc('client.auth.success');
       this.noteTakeover(client.id, state);
       return cb(null, true);
     }
-    if (!result.ok) return refuse(4, 'bad username or password');
+    if (!result.ok) {
+      metrics.inc('client.auth.failure');
+      return refuse(4, 'bad username or password');
+    }
+    metrics.inc('client.auth.success');
     if (state) state.superuser = result.superuser;
     this.noteTakeover(client.id, state);
     cb(null, true);
@@ -301,8 +315,7 @@ export class MqttBroker {
     const state = this.stateOf(client);
     const rec = state?.record;
     if (!rec) return cb(null);
-    this.opts.metrics.inc('client.check_acl');
-    const denied = packet.topic.startsWith('$SYS/') || this.opts.access.check(rec, 'publish', packet.topic) === 'deny';
+    const denied = packet.topic.startsWith('$SYS/') || this.aclCheck(rec, 'publish', packet.topic) === 'deny';
     if (denied) {
       this.opts.metrics.inc('packets.publish.auth_error');
       packet.topic = `${DENIED_PREFIX}${randomBytes(4).toString('hex')}`;
@@ -323,13 +336,26 @@ export class MqttBroker {
     const rec = this.stateOf(client)?.record;
     // Session restore on reconnect runs before the client is registered: those were allowed once.
     if (!rec) return cb(null, sub);
-    this.opts.metrics.inc('client.check_acl');
     const share = parseShare(sub.topic);
-    if (this.opts.access.check(rec, 'subscribe', share ? share.filter : sub.topic) === 'deny') {
+    if (this.aclCheck(rec, 'subscribe', share ? share.filter : sub.topic) === 'deny') {
       this.opts.metrics.inc('packets.subscribe.auth_error');
       return cb(null, null);
     }
     cb(null, sub);
+  }
+
+  /**
+   * emqx_access_control:check_acl/3 (4.4): `client.check_acl` counts the checks the ACL cache
+   * did not answer, `client.acl.cache_hit` the others, and every result counts as
+   * `client.acl.allow` or `client.acl.deny`.
+   */
+  private aclCheck(rec: ClientRecord, access: 'publish' | 'subscribe', topic: string): 'allow' | 'deny' {
+    const { metrics } = this.opts;
+    if (rec.isSuperuser) return 'allow';
+    const { result, cached } = this.opts.access.checkCached(rec, access, topic);
+    metrics.inc(cached ? 'client.acl.cache_hit' : 'client.check_acl');
+    metrics.inc(result === 'allow' ? 'client.acl.allow' : 'client.acl.deny');
+    return result;
   }
 
   private authorizeForward(_client: Client, packet: AedesPublishPacket): AedesPublishPacket {

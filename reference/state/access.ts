@@ -125,10 +125,15 @@ export class AccessControl {
    * whose topic matches decides; no match allows (acl_nomatch = allow).
    */
   check(rec: ClientRecord, access: 'publish' | 'subscribe', topic: string, now = Date.now()): 'allow' | 'deny' {
-    if (rec.isSuperuser) return 'allow';
+    return this.checkCached(rec, access, topic, now).result;
+  }
+
+  /** check(), also saying whether the ACL cache answered (EMQX counts `client.acl.cache_hit`). */
+  checkCached(rec: ClientRecord, access: 'publish' | 'subscribe', topic: string, now = Date.now()): { result: 'allow' | 'deny'; cached: boolean } {
+    if (rec.isSuperuser) return { result: 'allow', cached: false };
     const key = `${access}\u0000${topic}`;
     const cached = rec.aclCache.get(key);
-    if (cached && now - cached.updated_time < ACL_CACHE_TTL_MS) return cached.result;
+    if (cached && now - cached.updated_time < ACL_CACHE_TTL_MS) return { result: cached.result, cached: true };
     const result = this.evaluate(rec, access, topic);
     const entry: AclCacheEntry = { access, topic, result, updated_time: now };
     rec.aclCache.delete(key);
@@ -137,7 +142,7 @@ export class AccessControl {
       const oldest = rec.aclCache.keys().next();
       if (!oldest.done) rec.aclCache.delete(oldest.value);
     }
-    return result;
+    return { result, cached: false };
   }
 
   private evaluate(rec: ClientRecord, access: 'publish' | 'subscribe', topic: string): 'allow' | 'deny' {

@@ -22,6 +22,9 @@ export interface ConnStats {
   /** QoS 2 PUBLISH received minus PUBREL received: awaiting_rel. */
   inQos2: number;
   inRel: number;
+  /** PUBLISH received / sent per QoS (4.4's `recv_msg.qos0…2`, `send_msg.qos0…2`). */
+  recvQos: [number, number, number];
+  sendQos: [number, number, number];
 }
 
 export function newConnStats(): ConnStats {
@@ -38,6 +41,8 @@ export function newConnStats(): ConnStats {
     outAcked: 0,
     inQos2: 0,
     inRel: 0,
+    recvQos: [0, 0, 0],
+    sendQos: [0, 0, 0],
   };
 }
 

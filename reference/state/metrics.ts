@@ -4,12 +4,23 @@
 
 import { PUBLISH } from '../mqtt/framer.ts';
 
+/** Every counter the broker keeps; which of them /metrics shows depends on the release (below). */
 export const V4_METRICS = [
+  'actions.error',
+  'actions.exception',
   'actions.failure',
+  'actions.retry',
   'actions.success',
+  'actions.taken',
   'bytes.received',
   'bytes.sent',
+  'client.acl.allow',
+  'client.acl.cache_hit',
+  'client.acl.deny',
   'client.auth.anonymous',
+  'client.auth.failure',
+  'client.auth.success',
+  'client.auth.success.anonymous',
   'client.authenticate',
   'client.check_acl',
   'client.connack',
@@ -28,6 +39,7 @@ export const V4_METRICS = [
   'messages.delayed',
   'messages.delivered',
   'messages.dropped',
+  'messages.dropped.await_pubrel_timeout',
   'messages.dropped.expired',
   'messages.dropped.no_subscribers',
   'messages.forward',
@@ -90,6 +102,41 @@ export const V4_METRICS = [
 ] as const;
 
 export type MetricName = (typeof V4_METRICS)[number];
+
+/** Which counters a 4.x release lists in /metrics (the switches of versions.ts). */
+export interface MetricsShape {
+  ruleEngineGlobalMetrics: 'none' | 'document' | 'v43';
+  aclMetrics: boolean;
+  authResultMetrics: boolean;
+}
+
+const RULE_METRICS: Record<MetricsShape['ruleEngineGlobalMetrics'], readonly MetricName[]> = {
+  none: [],
+  document: ['rules.matched', 'actions.success', 'actions.failure'],
+  v43: ['rules.matched', 'actions.success', 'actions.error', 'actions.taken', 'actions.exception', 'actions.retry'],
+};
+const OPTIONAL: readonly MetricName[] = [
+  'rules.matched', 'actions.success', 'actions.failure', 'actions.error', 'actions.taken', 'actions.exception', 'actions.retry',
+  'client.acl.allow', 'client.acl.deny', 'client.acl.cache_hit', 'messages.dropped.await_pubrel_timeout', 'messages.dropped.expired',
+  'client.auth.success', 'client.auth.success.anonymous', 'client.auth.failure', 'client.auth.anonymous',
+];
+
+/**
+ * The names /metrics lists for a release: src/emqx_metrics.erl of the release, plus the rule
+ * engine's global counters where emqx_rule_metrics still registered them. 4.4.19 (observed):
+ * no `rules.matched`, `actions.*`, `client.auth.anonymous`, `messages.dropped.expired`; has
+ * `client.acl.*`, `client.auth.success*`, `client.auth.failure`,
+ * `messages.dropped.await_pubrel_timeout`.
+ */
+export function v4MetricNames(shape: MetricsShape): MetricName[] {
+  const names = new Set<MetricName>(V4_METRICS.filter((n) => !OPTIONAL.includes(n)));
+  for (const n of RULE_METRICS[shape.ruleEngineGlobalMetrics]) names.add(n);
+  if (shape.aclMetrics) for (const n of ['client.acl.allow', 'client.acl.deny', 'client.acl.cache_hit', 'messages.dropped.await_pubrel_timeout'] as const) names.add(n);
+  else names.add('messages.dropped.expired');
+  if (shape.authResultMetrics) for (const n of ['client.auth.success', 'client.auth.success.anonymous', 'client.auth.failure'] as const) names.add(n);
+  else names.add('client.auth.anonymous');
+  return [...names].sort();
+}
 
 /** 3.x name → 4.x counter it shows (the 3.x document's example lists exactly these keys). */
 const V3_NAMES: ReadonlyArray<readonly [string, MetricName]> = [
@@ -205,9 +252,9 @@ export class Metrics {
   }
 
   /** `messages.retained` is a gauge in EMQX (retained messages stored), so it is passed in. */
-  v4(retained: number): Record<string, number> {
+  v4(retained: number, shape: MetricsShape): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [k, v] of this.counters) out[k] = v;
+    for (const k of v4MetricNames(shape)) out[k] = this.get(k);
     out['messages.retained'] = retained;
     return out;
   }

@@ -12,17 +12,17 @@ import type { Core, Ctx } from '../../core.ts';
 const v3Version = (core: Core) => `v${core.v3Version.text}`;
 
 export function listBrokers(ctx: Ctx): Reply {
-  return ok([{ ...brokerInfo(ctx.core), version: v3Version(ctx.core) }]);
+  return ok([{ ...brokerInfo(ctx.core, 'v3'), version: v3Version(ctx.core) }]);
 }
 
 export function getBroker(ctx: Ctx): Reply {
-  const info: JsonObject = { ...brokerInfo(ctx.core), version: v3Version(ctx.core) };
+  const info: JsonObject = { ...brokerInfo(ctx.core, 'v3'), version: v3Version(ctx.core) };
   delete info.node;
   return ok(info);
 }
 
 function nodeV3(core: Core, listing: boolean): JsonObject {
-  const info: JsonObject = { ...nodeInfo(core, listing), name: core.node, version: v3Version(core) };
+  const info: JsonObject = { ...nodeInfo(core, listing, 'v3'), name: core.node, version: v3Version(core) };
   if (!listing) delete info.node;
   return info;
 }
@@ -30,8 +30,8 @@ function nodeV3(core: Core, listing: boolean): JsonObject {
 export const listNodes = (ctx: Ctx): Reply => ok([nodeV3(ctx.core, true)]);
 export const getNode = (ctx: Ctx): Reply => ok(nodeV3(ctx.core, false));
 
-export const listListeners = (ctx: Ctx): Reply => ok([{ listeners: listenersOf(ctx.core), node: ctx.core.node }]);
-export const nodeListeners = (ctx: Ctx): Reply => ok(listenersOf(ctx.core));
+export const listListeners = (ctx: Ctx): Reply => ok([{ listeners: listenersOf(ctx.core, 'v3'), node: ctx.core.node }]);
+export const nodeListeners = (ctx: Ctx): Reply => ok(listenersOf(ctx.core, 'v3'));
 
 const metricsV3 = (core: Core) => core.metrics.v3(core.mqtt.retained.size);
 export const listMetrics = (ctx: Ctx): Reply => ok([{ node: ctx.core.node, metrics: metricsV3(ctx.core) }]);

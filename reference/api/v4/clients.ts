@@ -47,6 +47,27 @@ export function formatClient(core: Core, rec: ClientRecord): JsonObject {
     subscriptions_cnt: rec.subs.size,
   };
   if (!rec.connected && rec.disconnectedAt !== undefined) out.disconnected_at = strftime(rec.disconnectedAt);
+  const b = core.behaviour;
+  // emqx_mgmt_api_clients:format_channel_info/1: `mountpoint` of the clientinfo (4.3+; a
+  // listener without one says "undefined"), and 4.4's per-QoS and dropped message counters
+  // (observed on 4.4.19; `recv_msg.dropped.expired` is in the list but the channel has no such
+  // stat, so it never shows)
+  if (b.clientMountpoint) out.mountpoint = 'undefined';
+  if (b.clientMessageCounters) {
+    Object.assign(out, {
+      'recv_msg.qos0': s.recvQos[0],
+      'recv_msg.qos1': s.recvQos[1],
+      'recv_msg.qos2': s.recvQos[2],
+      'recv_msg.dropped': 0,
+      'send_msg.qos0': s.sendQos[0],
+      'send_msg.qos1': s.sendQos[1],
+      'send_msg.qos2': s.sendQos[2],
+      'send_msg.dropped': 0,
+      'send_msg.dropped.expired': 0,
+      'send_msg.dropped.queue_full': 0,
+      'send_msg.dropped.too_large': 0,
+    });
+  }
   return out;
 }
 

@@ -3,7 +3,8 @@
 // entry itself, as the document's examples show.
 
 import { failNoCode, internalError, ok, type JsonObject, type Reply } from '../../http/reply.ts';
-import { bodyObject, brokerInfo, listenersOf, nodeInfo, statsV4 } from '../common.ts';
+import { bodyObject, brokerInfo, listenersOf, nodeInfo } from '../common.ts';
+import { keysInHashOrder } from '../../variations.ts';
 import type { Alarm } from '../../state/alarms.ts';
 import type { Core, Ctx } from '../../core.ts';
 
@@ -15,12 +16,14 @@ export const getNode = (ctx: Ctx): Reply => ok(nodeInfo(ctx.core, false));
 export const listListeners = (ctx: Ctx): Reply => ok([{ node: ctx.core.node, listeners: listenersOf(ctx.core) }]);
 export const nodeListeners = (ctx: Ctx): Reply => ok(listenersOf(ctx.core));
 
-const metricsOf = (core: Core) => core.metrics.v4(core.mqtt.retained.size);
-export const listMetrics = (ctx: Ctx): Reply => ok([{ node: ctx.core.node, metrics: metricsOf(ctx.core) }]);
-export const nodeMetrics = (ctx: Ctx): Reply => ok(metricsOf(ctx.core));
+// Counters are read live (emqx_metrics counters), unless the `lag-counters` variation puts them
+// behind a snapshot; stats always come from the emqx_stats snapshot (state/snapshot.ts).
+const ordered = (core: Core, o: Record<string, number>) => (core.variations.has('order') ? keysInHashOrder(o) : o);
+export const listMetrics = (ctx: Ctx): Reply => ok([{ node: ctx.core.node, metrics: ordered(ctx.core, ctx.core.views.metrics.get()) }]);
+export const nodeMetrics = (ctx: Ctx): Reply => ok(ordered(ctx.core, ctx.core.views.metrics.get()));
 
-export const listStats = (ctx: Ctx): Reply => ok([{ stats: statsV4(ctx.core), node: ctx.core.node }]);
-export const nodeStats = (ctx: Ctx): Reply => ok(statsV4(ctx.core));
+export const listStats = (ctx: Ctx): Reply => ok([{ stats: ordered(ctx.core, ctx.core.views.stats.get()), node: ctx.core.node }]);
+export const nodeStats = (ctx: Ctx): Reply => ok(ordered(ctx.core, ctx.core.views.stats.get()));
 
 function formatAlarm(core: Core, a: Alarm): JsonObject {
   const out: JsonObject = {
