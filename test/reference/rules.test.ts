@@ -31,7 +31,8 @@ after(async () => {
 test('a republish rule republishes matching messages, with metrics', async () => {
   const created = await h.api.post('/rules', {
     rawsql: 'SELECT * FROM "src/#", "other/+"',
-    actions: [{ name: 'republish', params: { target_topic: 'dst/${topic}', payload_tmpl: 'got ${payload} from ${clientid}' } }],
+    // 4.4.19 requires target_qos (emqx_rule_actions: required, reported before target_topic)
+    actions: [{ name: 'republish', params: { target_topic: 'dst/${topic}', target_qos: 0, payload_tmpl: 'got ${payload} from ${clientid}' } }],
     description: 'test-rule',
   });
   assert.equal(created.json.code, 0);
@@ -40,7 +41,15 @@ test('a republish rule republishes matching messages, with metrics', async () =>
   assert.deepEqual(rule.for, ['src/#', 'other/+']);
   assert.equal(rule.enabled, true);
   assert.match(rule.actions[0].id, /^republish_\d+$/);
-  assert.deepEqual(rule.metrics[0], { speed_max: 0, speed_last5m: 0, speed: 0, node: 'emqx@127.0.0.1', matched: 0 });
+  // as a real 4.4.19 answers (observed): defaults filled into the params, on_action_failed,
+  // created_at, fallbacks, and the detailed metrics
+  assert.deepEqual(rule.actions[0].params, { target_topic: 'dst/${topic}', target_retain: false, target_qos: 0, payload_tmpl: 'got ${payload} from ${clientid}' });
+  assert.deepEqual(Object.keys(rule), ['rawsql', 'on_action_failed', 'metrics', 'id', 'for', 'enabled', 'description', 'created_at', 'actions']);
+  assert.equal(rule.on_action_failed, 'continue');
+  assert.ok(Math.abs(rule.created_at - Date.now()) < 10_000);
+  assert.deepEqual(rule.actions[0].fallbacks, []);
+  assert.deepEqual(rule.actions[0].metrics[0], { taken: 0, success: 0, node: 'emqx@127.0.0.1', failed: 0 });
+  assert.deepEqual(rule.metrics[0], { speed_max: 0, speed_last5m: 0, speed: 0, passed: 0, node: 'emqx@127.0.0.1', no_result: 0, matched: 0, failed: 0, exception: 0 });
 
   const sub = await h.connect('rule-sink');
   await subscribe(sub, 'dst/#', 0);
@@ -59,8 +68,9 @@ test('a republish rule republishes matching messages, with metrics', async () =>
   });
   assert.equal(shown.actions[0].metrics[0].success, 1);
   const metrics = (await h.api.get('/metrics')).json.data[0].metrics;
-  assert.equal(metrics['rules.matched'], 1);
-  assert.equal(metrics['actions.success'], 1);
+  // 4.4 has no global rule counters in /metrics (emqx_rule_metrics overall_metrics went in 4.3.12)
+  assert.equal('rules.matched' in metrics, false);
+  assert.equal('actions.success' in metrics, false);
 
   const list = await h.api.get('/rules');
   assert.equal(list.json.meta.count, 1);
@@ -85,14 +95,36 @@ test('a republish rule republishes matching messages, with metrics', async () =>
   await box.none(200);
 });
 
-test('rule errors follow emqx_rule_engine_api', async () => {
-  assert.deepEqual((await h.api.post('/rules', { rawsql: 'SELECT * FROM "t/a"', actions: [{ name: 'no_such_action', params: {} }] })).json, {
+test('rule errors follow emqx_rule_engine_api (as 4.4.19 answers them)', async () => {
+  // binary_to_existing_atom of an unknown action name, a missing rawsql or actions, a
+  // non-boolean enabled, an unknown on_action_failed: the API crashes (observed)
+  for (const body of [
+    { rawsql: 'SELECT * FROM "t/a"', actions: [{ name: 'no_such_action', params: {} }] },
+    { actions: [] },
+    { rawsql: 'SELECT * FROM "t/a"' },
+    { rawsql: 'SELECT * FROM "t/a"', actions: [], enabled: 'yes' },
+    { rawsql: 'SELECT * FROM "t/a"', actions: [], on_action_failed: 'nah' },
+    { rawsql: 'SELECT * FROM "t/a"', actions: 'x' },
+  ]) {
+    const r = await h.api.post('/rules', body);
+    assert.deepEqual([r.status, r.text], [500, 'Internal Error'], JSON.stringify(body));
+  }
+  assert.deepEqual((await h.api.post('/rules', { rawsql: 'SELECT * FROM "t/a"', actions: [{ name: 'republish', params: {} }] })).json, {
     code: 400,
-    message: 'Action no_such_action Not Found',
+    message: 'Bad Arguments: {required_field_missing,<<"target_qos">>}',
   });
+  assert.deepEqual((await h.api.post('/rules', { rawsql: 'SELECT * FROM "t/a"', actions: [{ name: 'data_to_webserver', params: {} }] })).json, {
+    code: 400,
+    message: 'Bad Arguments: {required_field_missing,<<"$resource">>}',
+  });
+  // a web_hook action whose resource is missing: the rule is made, disabled (4.4.12+)
+  const orphan = await h.api.post('/rules', { rawsql: 'SELECT * FROM "t/a"', actions: [{ name: 'data_to_webserver', params: { $resource: 'resource:none' } }] });
+  assert.equal(orphan.json.data.enabled, false);
+  assert.deepEqual(orphan.json.data.actions[0].params, { path: '', method: 'POST', headers: { 'content-type': 'application/json' }, body: '', $resource: 'resource:none' });
+  await h.api.delete(`/rules/${orphan.json.data.id}`);
   const bad = await h.api.post('/rules', { rawsql: 'SELEC nothing', actions: [] });
   assert.equal(bad.json.code, 400);
-  assert.match(bad.json.message, /^Bad Arguments: /);
+  assert.match(bad.json.message, /^Bad Arguments: \{parse_error,/);
   assert.deepEqual((await h.api.put('/rules/rule:00000000', { enabled: false })).json, { code: 400, message: 'Rule rule:00000000 Not Found' });
   const test1 = await h.api.post('/rules', { rawsql: 'SELECT topic FROM "t/#"', actions: [], test: true, ctx: { topic: 't/x' } });
   assert.deepEqual(test1.json, { code: 0, data: { topic: 't/x' } });
@@ -105,6 +137,13 @@ test('actions and resource types are listed; web_hook resources are created and 
   const inspect = await h.api.get('/actions/inspect');
   assert.deepEqual(inspect.json.data.title, { zh: '检查 (调试)', en: 'Inspect (debug)' });
   assert.equal(inspect.json.data.for, '$any');
+  // 4.4.19's definitions: category, republish's params typed as arrays (observed)
+  const republish = actions.json.data.find((a: { name: string }) => a.name === 'republish');
+  assert.equal(republish.category, 'data_forward');
+  assert.deepEqual(republish.params.target_qos.type, ['number', 'string']);
+  assert.deepEqual(republish.params.target_retain.type, ['boolean', 'string']);
+  assert.equal(republish.params.payload_tmpl.type, 'string');
+  assert.deepEqual(Object.keys(republish), ['types', 'title', 'params', 'name', 'for', 'description', 'category', 'app']);
   const unknownAction = await h.api.get('/actions/nope');
   assert.equal(unknownAction.status, 404, 'an :atom: binding that cannot be converted is a minirest 404');
   assert.equal(unknownAction.text, 'Not found.');
@@ -119,11 +158,37 @@ test('actions and resource types are listed; web_hook resources are created and 
   const res = await h.api.post('/resources', { type: 'web_hook', config: { url: `http://127.0.0.1:${port}/hook`, method: 'POST', headers: {} }, description: 'hook' });
   assert.equal(res.json.code, 0);
   assert.match(res.json.data.id, /^resource:[0-9a-f]{8}$/);
+  // the config comes back with the type's defaults filled in (observed on 4.4.19)
+  assert.deepEqual(res.json.data.config, {
+    verify: false,
+    url: `http://127.0.0.1:${port}/hook`,
+    request_timeout: '5s',
+    pool_size: 8,
+    method: 'POST',
+    keyfile: '',
+    headers: {},
+    enable_pipelining: true,
+    connect_timeout: '5s',
+    certfile: '',
+    cacertfile: '',
+  });
+  assert.deepEqual(Object.keys(res.json.data.config), ['verify', 'url', 'request_timeout', 'pool_size', 'method', 'keyfile', 'headers', 'enable_pipelining', 'connect_timeout', 'certfile', 'cacertfile']);
+  assert.deepEqual((await h.api.get(`/resource_status/${res.json.data.id}`)).json, { code: 0, data: { is_alive: true } });
   const id = res.json.data.id;
   const shown = await h.api.get(`/resources/${id}`);
   assert.deepEqual(shown.json.data.status, [{ node: 'emqx@127.0.0.1', is_alive: true }]);
-  assert.equal((await h.api.get('/resources')).json.data.length, 1);
-  assert.deepEqual((await h.api.post('/resources', { type: 'nope', config: {} })).json, { code: 400, message: 'Resource Type nope Not Found' });
+  const listed = (await h.api.get('/resources')).json.data;
+  assert.equal(listed.length, 1);
+  assert.equal(listed[0].status, true, 'list_resources/2 adds each resource\'s status (4.3+)');
+  assert.deepEqual((await h.api.post('/resources', { type: 'nope', config: {} })).json, { code: 400, message: 'Bad Arguments: {resource_type_not_found,<<"nope">>}' });
+  for (const body of [{ type: 'web_hook', config: {} }, { config: { url: 'http://127.0.0.1:9' } }]) {
+    assert.equal((await h.api.post('/resources', body)).status, 500, JSON.stringify(body));
+  }
+  // a resource whose URL doesn't answer is made, but never initialised: no status
+  const dead = await h.api.post('/resources', { type: 'web_hook', config: { url: 'http://127.0.0.1:9' } });
+  assert.equal(dead.json.code, 0);
+  assert.deepEqual((await h.api.get(`/resource_status/${dead.json.data.id}`)).json, { code: 400, message: `Resource ${dead.json.data.id} Not Found` });
+  assert.deepEqual((await h.api.delete(`/resources/${dead.json.data.id}`)).json, { code: 0 });
 
   const rule = await h.api.post('/rules', { rawsql: 'SELECT clientid, payload FROM "hook/#"', actions: [{ name: 'data_to_webserver', params: { $resource: id } }] });
   assert.equal(rule.json.code, 0);
@@ -137,7 +202,8 @@ test('actions and resource types are listed; web_hook resources are created and 
   assert.deepEqual((await h.api.delete(`/resources/${id}`)).json, { code: 0 });
   assert.deepEqual((await h.api.get(`/resources/${id}`)).json, { code: 404, message: 'Not Found' });
   const events = await h.api.get('/rule_events');
-  assert.ok(events.json.data.some((e: { event: string }) => e.event === 'message.publish'));
+  assert.equal(events.json.data.length, 11, '4.4.19 lists 11 events');
+  assert.equal(events.json.data[0].event, '$events/message_publish');
 });
 
 test('rule listing filters give count -1 and pages are newest first', async () => {

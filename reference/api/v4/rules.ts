@@ -2,24 +2,30 @@
 // emqx_rule_engine_api: errors are HTTP 200 with code 400/404 and EMQX's own messages
 // ("Rule ~s Not Found", "Action ~s Not Found", "Bad Arguments: ...", "Not Found").
 
-import { fail, notFound, ok, type JsonObject, type Reply } from '../../http/reply.ts';
+import { fail, internalError, notFound, ok, type JsonObject, type Reply } from '../../http/reply.ts';
 import { pageOfScan, pageReply } from '../../http/pagination.ts';
 import { bodyObject, requestedPage } from '../common.ts';
 import { topicMatches } from '../../mqtt/topic.ts';
-import { RuleError, ruleEvents, type ActionSpec, type Resource, type ResourceTypeSpec, type Rule, type RuleEngine } from '../../state/rules.ts';
+import { RuleCrash, RuleError, ruleEventsOf, type ActionSpec, type Resource, type ResourceTypeSpec, type Rule, type RuleEngine } from '../../state/rules.ts';
 import { parseSql, runSql } from '../../state/rule-sql.ts';
 import type { Ctx } from '../../core.ts';
 
+/**
+ * A rule as emqx_rule_engine_api prints it; 4.4.19 (observed) adds `on_action_failed` and the
+ * actions' `fallbacks` (4.3+) and `created_at` in ms (4.3.17+/4.4.6+), in jiffy's key order.
+ */
 export function formatRule(engine: RuleEngine, r: Rule): JsonObject {
-  return {
-    rawsql: r.rawsql,
-    metrics: engine.ruleMetrics(r) as JsonObject[],
-    id: r.id,
-    for: r.sql.from,
-    enabled: r.enabled,
-    description: r.description,
-    actions: r.actions.map((a) => ({ params: a.params as JsonObject, name: a.name, metrics: engine.actionMetrics(a) as JsonObject[], id: a.id })),
-  };
+  const b = engine.b;
+  const out: JsonObject = { rawsql: r.rawsql };
+  if (b.ruleOnActionFailed) out.on_action_failed = r.onActionFailed;
+  Object.assign(out, { metrics: engine.ruleMetrics(r) as JsonObject[], id: r.id, for: r.sql.from, enabled: r.enabled, description: r.description });
+  if (b.ruleCreatedAt) out.created_at = r.createdAt;
+  out.actions = r.actions.map((a) => {
+    const action: JsonObject = { params: a.params as JsonObject, name: a.name, metrics: engine.actionMetrics(a) as JsonObject[], id: a.id };
+    if (b.ruleOnActionFailed) action.fallbacks = [];
+    return action;
+  });
+  return out;
 }
 
 function ruleError(e: unknown): Reply {
@@ -81,6 +87,7 @@ export function createRule(ctx: Ctx): Reply {
   try {
     return ok(formatRule(ctx.core.rules, ctx.core.rules.createRule('v4', p)));
   } catch (e) {
+    if (e instanceof RuleCrash) throw internalError();
     return ruleError(e);
   }
 }
@@ -92,6 +99,7 @@ export function updateRule(ctx: Ctx): Reply {
   try {
     return ok(formatRule(ctx.core.rules, ctx.core.rules.updateRule(id, bodyObject(ctx))));
   } catch (e) {
+    if (e instanceof RuleCrash) throw internalError();
     return ruleError(e);
   }
 }
@@ -111,8 +119,12 @@ export function resetRuleMetrics(ctx: Ctx): Reply {
   return ok();
 }
 
+/** In 4.4.19's key order (observed); `category` from 4.3. */
 export function formatAction(a: ActionSpec): JsonObject {
-  return { types: a.types, title: { ...a.title }, params: a.params as JsonObject, name: a.name, for: a.for, description: { ...a.description }, app: a.app };
+  const out: JsonObject = { types: a.types, title: { ...a.title }, params: a.params as JsonObject, name: a.name, for: a.for, description: { ...a.description } };
+  if (a.category !== undefined) out.category = a.category;
+  out.app = a.app;
+  return out;
 }
 
 const byTitle = <T extends { title: { en: string } }>(list: T[]) => [...list].sort((a, b) => (a.title.en <= b.title.en ? -1 : 1));
@@ -148,8 +160,15 @@ export function formatResource(r: Resource): JsonObject {
   return { type: r.type, id: r.id, description: r.description, config: r.config as JsonObject };
 }
 
+/** 4.3+ list_resources/2 adds each resource's `status` (alive or not, from the last check). */
 export function listResources(ctx: Ctx): Reply {
-  return ok(ctx.core.rules.resourcesOf('v4').map(formatResource));
+  const withStatus = ctx.core.behaviour.resourceStatusInList;
+  return ok(
+    ctx.core.rules.resourcesOf('v4').map((r) => {
+      const f = formatResource(r);
+      return withStatus ? { type: f.type, status: r.alive === true, id: f.id, description: f.description, config: f.config } : f;
+    }),
+  );
 }
 
 export function listResourcesByType(ctx: Ctx): Reply {
@@ -170,12 +189,20 @@ export async function showResource(ctx: Ctx): Promise<Reply> {
   return ok({ ...formatResource(r), status: [{ node: ctx.core.node, is_alive: alive }] });
 }
 
-export function createResource(ctx: Ctx): Reply {
+/**
+ * The resource is created even when it can't be initialised (its URL doesn't answer): it is then
+ * listed as not alive, and /resource_status has no status for it (observed on 4.4.19).
+ */
+export async function createResource(ctx: Ctx): Promise<Reply> {
+  let r: Resource;
   try {
-    return ok(formatResource(ctx.core.rules.createResource('v4', bodyObject(ctx))));
+    r = ctx.core.rules.createResource('v4', bodyObject(ctx));
   } catch (e) {
+    if (e instanceof RuleCrash) throw internalError();
     return ruleError(e);
   }
+  r.initialized = await ctx.core.rules.isAlive(r);
+  return ok(formatResource(r));
 }
 
 export function updateResource(ctx: Ctx): Reply {
@@ -197,10 +224,15 @@ export function deleteResource(ctx: Ctx): Reply {
   return ok();
 }
 
+/**
+ * get_resource_status/2 reads the status the resource got when it was initialised
+ * (emqx_rule_engine:get_resource_status/1): unknown, or never initialised because its URL did
+ * not answer at creation → 400 `Resource <id> Not Found` (observed on 4.4.19).
+ */
 export async function resourceStatus(ctx: Ctx): Promise<Reply> {
   const id = ctx.params.id ?? '';
   const r = ctx.core.rules.resources.get(id);
-  if (!r) return fail(400, `Resource ${id} Not Found`);
+  if (!r || r.initialized === false) return fail(400, `Resource ${id} Not Found`);
   return ok({ is_alive: await ctx.core.rules.isAlive(r) });
 }
 
@@ -209,10 +241,10 @@ export async function startResource(ctx: Ctx): Promise<Reply> {
   const r = ctx.core.rules.resources.get(id);
   if (!r) return fail(400, `Resource ${id} Not Found`);
   r.alive = undefined;
-  await ctx.core.rules.isAlive(r);
+  r.initialized = await ctx.core.rules.isAlive(r);
   return ok();
 }
 
-export function listRuleEvents(_ctx: Ctx): Reply {
-  return ok(ruleEvents() as JsonObject[]);
+export function listRuleEvents(ctx: Ctx): Reply {
+  return ok(ruleEventsOf(ctx.core.behaviour) as JsonObject[]);
 }
