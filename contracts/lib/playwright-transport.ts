@@ -1,6 +1,8 @@
 // Requests from the suites go through Playwright's APIRequestContext (the `request`
 // fixture's machinery), so Playwright's report sees them; timeouts become TargetErrors
-// like the node transport's.
+// like the node transport's. The body goes as bytes: given a string with a JSON content
+// type, Playwright re-encodes one that does not parse as a JSON *string*, so a malformed
+// body would reach the broker as valid JSON while the reproducing curl sends the real bytes.
 import type { APIRequestContext } from '@playwright/test';
 import { TargetError } from '../../src/errors.ts';
 import type { Transport } from '../../src/transport.ts';
@@ -14,7 +16,7 @@ export function playwrightTransport(ctx: APIRequestContext): Transport {
         const res = await ctx.fetch(req.url, {
           method: req.method,
           headers: req.headers,
-          data: req.body,
+          data: req.body === undefined ? undefined : Buffer.from(req.body, 'utf8'),
           timeout: req.timeoutMs,
           failOnStatusCode: false,
           maxRedirects: 0,
