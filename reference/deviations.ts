@@ -31,6 +31,10 @@ export const DEVIATIONS: Readonly<Record<string, DeviationSpec>> = {
   'ignore-kick': { arg: 'none', argHelp: '', effect: 'kick answers code 0 and the client stays connected' },
   'ignore-ban': { arg: 'none', argHelp: '', effect: 'banned entries are stored but CONNECT is not refused' },
   'json-framework-errors': { arg: 'none', argHelp: '', effect: '401 and 404 come as JSON {"code","message"} instead of text/plain' },
+  'listed-404': { arg: 'none', argHelp: '', effect: 'routes stay in the route list but answer 404 Not found. (use with @prefix)' },
+  'list-500-after-delete': { arg: 'none', argHelp: '', effect: 'once a DELETE under the prefix succeeded, GET of the listing at the prefix answers 500 Internal Error (use with @prefix, e.g. @/rules)' },
+  'json-as-text': { arg: 'none', argHelp: '', effect: 'successful JSON answers carry content-type text/plain (body unchanged)' },
+  'batch-first-only': { arg: 'none', argHelp: '', effect: '/mqtt/publish_batch answers as usual but delivers only its first item' },
 };
 
 export interface Deviation {
@@ -39,6 +43,8 @@ export interface Deviation {
   prefix: string | undefined;
   /** Requests seen so far (for flaky-500). */
   hits: number;
+  /** list-500-after-delete: a DELETE under the prefix has succeeded. */
+  tripped?: boolean;
 }
 
 export class DeviationError extends Error {}
@@ -154,7 +160,9 @@ export class ActiveDeviations {
       }
     }
     const status = this.numArg('wrong-status', 202) ?? reply.status;
-    return { kind: 'json', status, body };
+    const out: JsonReply = { kind: 'json', status, body };
+    if (this.get('json-as-text')) out.contentType = 'text/plain';
+    return out;
   }
 }
 

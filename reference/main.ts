@@ -3,6 +3,7 @@
 
 import { DEFAULTS, ReferenceConfigError, startReferenceBroker, type ReferenceBrokerOptions } from './index.ts';
 import { deviationTable } from './deviations.ts';
+import { variationTable } from './variations.ts';
 
 const HELP = `reference broker — a real MQTT broker (aedes) with the EMQX 3.x/4.x management API
 
@@ -23,10 +24,15 @@ Usage: npm run reference -- [options]
                        env REFERENCE_ALLOW_ANONYMOUS=false)
   --deviate SPEC       break the contract on purpose, NAME[:ARG][@/path-prefix]; repeatable
                        (env REFERENCE_DEVIATE, comma-separated)
+  --vary NAME          behave in a benign way real brokers may (the contract still holds);
+                       repeatable (env REFERENCE_VARY, comma-separated)
   -h, --help           this text
 
 Deviations:
-${deviationTable()}`;
+${deviationTable()}
+
+Variations:
+${variationTable()}`;
 
 class UsageError extends Error {}
 
@@ -38,6 +44,7 @@ function parsePort(flag: string, v: string | undefined): number {
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ReferenceBrokerOptions | 'help' {
   const opts: ReferenceBrokerOptions = {};
   const deviations: string[] = [];
+  const variations: string[] = [];
   if (env.REFERENCE_HTTP_PORT) opts.httpPort = parsePort('REFERENCE_HTTP_PORT', env.REFERENCE_HTTP_PORT);
   if (env.REFERENCE_MQTT_PORT) opts.mqttPort = parsePort('REFERENCE_MQTT_PORT', env.REFERENCE_MQTT_PORT);
   if (env.REFERENCE_HOST) opts.host = env.REFERENCE_HOST;
@@ -51,6 +58,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Refe
     opts.allowAnonymous = env.REFERENCE_ALLOW_ANONYMOUS === 'true';
   }
   if (env.REFERENCE_DEVIATE) deviations.push(...env.REFERENCE_DEVIATE.split(',').filter((s) => s.trim() !== ''));
+  if (env.REFERENCE_VARY) variations.push(...env.REFERENCE_VARY.split(',').map((s) => s.trim()).filter((s) => s !== ''));
 
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
@@ -98,11 +106,15 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Refe
       case '--deviate':
         deviations.push(value());
         break;
+      case '--vary':
+        variations.push(value());
+        break;
       default:
         throw new UsageError(`unknown option "${raw}"; see --help`);
     }
   }
   if (deviations.length > 0) opts.deviations = deviations;
+  if (variations.length > 0) opts.variations = variations;
   return opts;
 }
 
@@ -137,6 +149,7 @@ async function main(): Promise<void> {
   console.log(`  app id: ${broker.appId}  ${secretNote}`);
   if (opts.allowAnonymous === false) console.log('  anonymous clients: refused');
   if (opts.deviations?.length) console.log(`  deviations: ${opts.deviations.join(' ')}`);
+  if (opts.variations?.length) console.log(`  variations: ${opts.variations.join(' ')}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

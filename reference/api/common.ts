@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { internalError, type JsonObject } from '../http/reply.ts';
 import type { Core, Ctx } from '../core.ts';
 import { type Page, readPage } from '../http/pagination.ts';
+import { inHashOrder } from '../variations.ts';
 
 /**
  * The body as EMQX's proplists:get_value sees it: an object is itself; no body or a JSON array
@@ -16,6 +17,15 @@ export function bodyObject(ctx: Ctx): Record<string, unknown> {
   if (b === undefined || Array.isArray(b)) return {};
   if (b !== null && typeof b === 'object') return b as Record<string, unknown>;
   throw internalError();
+}
+
+/**
+ * The `order` variation: a listing in a stable hash order of `key` (as ets tables list their
+ * rows) instead of creation order; undefined when the variation is off. Every page of one
+ * listing is cut from the same order, so each item is on exactly one page.
+ */
+export function variedOrder<T>(ctx: Ctx, items: Iterable<T>, key: (t: T) => string): T[] | undefined {
+  return ctx.core.variations.has('order') ? inHashOrder(items, key) : undefined;
 }
 
 /** The page a listing asked for; the `duplicate-across-pages` deviation starts each page one row early. */

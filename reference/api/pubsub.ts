@@ -88,7 +88,8 @@ interface PublishOutcome {
   msgids?: string[];
 }
 
-async function publishOne(ctx: Ctx, d: Dialect, p: Record<string, unknown>): Promise<PublishOutcome> {
+/** @param deliver false when a deviation swallows the message (the answer stays the same) */
+async function publishOne(ctx: Ctx, d: Dialect, p: Record<string, unknown>, deliver = true): Promise<PublishOutcome> {
   const { behaviour, v3 } = ctx.core;
   const topics = d === 'v3' ? v3PublishTopics(ctx, p) : splitTopics(p, isValidTopicName);
   const payload = decodePayload(p);
@@ -109,7 +110,7 @@ async function publishOne(ctx: Ctx, d: Dialect, p: Record<string, unknown>): Pro
   const ids: string[] = [];
   for (const topic of topics) {
     ids.push(msgId());
-    if (ctx.dev.get('drop-publish')) continue;
+    if (ctx.dev.get('drop-publish') || !deliver) continue;
     await ctx.core.mqtt.publish({ topic, payload, qos, retain, from: typeof clientid === 'string' ? clientid : '' });
   }
   return { code: 0, msgids: ids };
@@ -149,7 +150,9 @@ export async function publishBatch(ctx: Ctx): Promise<Reply> {
   // `{}` is `[{}]`, one such item (observed on 4.4.19: `{}` → one 108 item).
   const items: unknown[] = b === undefined ? [] : Array.isArray(b) ? b : Object.keys(b).length === 0 ? [null] : Object.keys(b).map(() => null);
   const data: Json[] = [];
-  for (const item of items) {
+  // batch-first-only: answers as usual, delivers only the first item
+  const firstOnly = ctx.dev.get('batch-first-only') !== undefined;
+  for (const [index, item] of items.entries()) {
     if (item === null || typeof item !== 'object') {
       data.push({ code: 108, message: 'bad_params' });
       continue;
@@ -157,7 +160,7 @@ export async function publishBatch(ctx: Ctx): Promise<Reply> {
     // an array item is a list proplists reads no parameter from: no topic, 115 (observed)
     const p = (Array.isArray(item) ? {} : item) as Record<string, unknown>;
     try {
-      const r = await publishOne(ctx, 'v4', p);
+      const r = await publishOne(ctx, 'v4', p, !firstOnly || index === 0);
       // 4.4.4–4.4.8 lost each item's result: every item that parsed reports 0
       data.push({ topic: respTopic(p), code: behaviour.publishBatchItemCodesLost ? 0 : r.code });
     } catch (e) {

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
-import { FrameworkError, HandlerThrow, notFound, text, type JsonObject, type Reply } from './reply.ts';
+import { FrameworkError, HandlerThrow, notFound, text, type Json, type JsonObject, type JsonReply, type Reply } from './reply.ts';
 import { parseQuery, pathSegments } from './query.ts';
 import type { Router } from './router.ts';
 import type { ApiVersion, Core, Ctx } from '../core.ts';
@@ -176,6 +176,11 @@ export class HttpServer {
     }
     const match = router.match(method, rest, rawSegments.slice(skip));
     if (!match) return this.frameworkError(res, notFound(), relPath);
+    // listed-404: the route matched (and is listed) but answers as if it were not there
+    if (dev.get('listed-404')) return this.frameworkError(res, notFound(), relPath);
+    // list-500-after-delete: the listing at the prefix breaks once a DELETE under it succeeded
+    const brittle = dev.get('list-500-after-delete');
+    if (brittle?.tripped && method === 'GET' && isListingAt(relPath, brittle.prefix)) return this.send(res, text(500, 'Internal Error'));
     if (match.params.node !== undefined && match.params.node !== this.core.node) {
       return this.frameworkError(res, notFound(), relPath);
     }
@@ -219,6 +224,8 @@ export class HttpServer {
       }
       return this.send(res, text(500, 'Internal Error'));
     }
+    if (brittle && method === 'DELETE' && reply.kind === 'json' && reply.status === 200 && reply.body.code === 0) brittle.tripped = true;
+    if (reply.kind === 'json' && this.core.variations.has('extra-fields')) reply = withExtraFields(reply);
     if (reply.kind === 'json') reply = dev.applyToSuccess(reply);
     this.send(res, reply);
   }
@@ -244,6 +251,25 @@ export class HttpServer {
       res.end(reply.body);
     }
   }
+}
+
+/** The listing the prefix names: the path is the prefix itself (trailing slash or not). */
+function isListingAt(relPath: string, prefix: string | undefined): boolean {
+  if (prefix === undefined) return false;
+  const strip = (p: string) => (p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p);
+  return strip(relPath) === strip(prefix);
+}
+
+/**
+ * The `extra-fields` variation: every object of a successful answer's `data` (the object itself,
+ * or each object of a list) carries a field the documents never mention, as newer releases add
+ * fields (`extra_info`).
+ */
+function withExtraFields(reply: JsonReply): JsonReply {
+  if (reply.body.code !== 0 || reply.body.data === undefined) return reply;
+  const add = (v: Json | undefined): Json | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...v, extra_info: {} } : v);
+  const data = reply.body.data;
+  return { ...reply, body: { ...reply.body, data: Array.isArray(data) ? data.map((d) => add(d) as Json) : add(data) } };
 }
 
 /**

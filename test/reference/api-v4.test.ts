@@ -64,7 +64,67 @@ test('GET /status needs no auth and /api/v4 lists routes from the route table', 
   assert.equal(index.json.code, 0);
   const names = new Set(index.json.data.map((r: { name: string }) => r.name));
   for (const n of ['list_clients', 'kickout_client', 'mqtt_publish_batch', 'list_routes', 'create_rule']) assert.ok(names.has(n), n);
-  for (const r of index.json.data) assert.deepEqual(Object.keys(r).sort(), ['descr', 'method', 'name', 'path']);
+  for (const r of index.json.data) assert.deepEqual(Object.keys(r), ['path', 'name', 'method', 'descr']);
+  // the list as a real 4.4.19 prints it: binding types removed by minirest's format_path (which
+  // also turns /banned/:as/:who into /banned/:who), some paths without a leading slash
+  const paths = new Map(index.json.data.map((r: { method: string; name: string; path: string }) => [`${r.method} ${r.name}`, r.path]));
+  assert.equal(paths.get('GET list_node_clients'), 'nodes/:node/clients/');
+  assert.equal(paths.get('GET lookup_client'), '/clients/:clientid');
+  assert.equal(paths.get('GET list_all_metrics'), '/metrics');
+  assert.equal(paths.get('GET list_node_metrics'), '/nodes/:node/metrics');
+  assert.equal(paths.get('GET list_stats'), '/stats/');
+  assert.equal(paths.get('DELETE delete_banned'), '/banned/:who');
+  assert.equal(paths.get('GET list_node_alarms'), 'nodes/:node/alarms');
+  assert.ok(index.json.data.every((r: { path: string }) => !/:(atom|bin|int):/.test(r.path)));
+  assert.equal(paths.get('GET list_auth_user'), undefined, 'a Cloud API');
+});
+
+test('answers are printed as EMQX prints them: envelope key order, server header, 404 bytes', async () => {
+  const page = await h.api.get('/clients?_limit=1');
+  assert.deepEqual(Object.keys(page.json), ['meta', 'data', 'code']);
+  assert.deepEqual(Object.keys((await h.api.post('/mqtt/publish', {})).json), ['message', 'code']);
+  const nf = await h.api.get('/no/such/route');
+  assert.equal(nf.headers.get('server'), 'Cowboy');
+  assert.equal(nf.headers.get('content-type'), 'text/plain');
+  assert.equal(nf.headers.get('content-length'), '10');
+  assert.equal(nf.text, 'Not found.');
+  // an :atom: binding is looked up as written: a percent-encoded node name is no node
+  assert.equal((await h.api.get('/nodes/emqx%40127.0.0.1')).status, 404);
+  assert.equal((await h.api.get('/nodes/emqx@127.0.0.1')).status, 200);
+});
+
+test('4.4.19 items: clients, nodes, brokers, listeners, stats and metrics carry the keys a real 4.4.19 shows', async () => {
+  const c = await h.connect('shape-probe', { username: 'shape-user' });
+  await subscribe(c, 'shape/t', 1);
+  const client = (await h.api.get('/clients/shape-probe')).json.data[0];
+  assert.equal(client.mountpoint, 'undefined');
+  for (const k of ['recv_msg.qos0', 'recv_msg.qos1', 'recv_msg.qos2', 'recv_msg.dropped', 'send_msg.qos0', 'send_msg.qos1', 'send_msg.qos2', 'send_msg.dropped', 'send_msg.dropped.expired', 'send_msg.dropped.queue_full', 'send_msg.dropped.too_large']) {
+    assert.equal(typeof client[k], 'number', k);
+  }
+  assert.ok(!('recv_msg.dropped.expired' in client), 'listed by the API, never set by the channel');
+  const node = (await h.api.get('/nodes/emqx@127.0.0.1')).json.data;
+  assert.equal(typeof node.live_connections, 'number');
+  assert.equal(typeof node.connections, 'number');
+  assert.equal((await h.api.get('/brokers')).json.data[0].sysdescr, 'EMQX Broker');
+  const listeners = (await h.api.get('/listeners')).json.data[0].listeners;
+  const mqttL = listeners.find((l: { protocol: string }) => l.protocol === 'mqtt:tcp');
+  assert.equal(mqttL.identifier, 'mqtt:tcp:external');
+  const mgmt = listeners.find((l: { protocol: string }) => l.protocol === 'http:management');
+  assert.equal(mgmt.listen_on, `127.0.0.1:${h.broker.httpPort}`);
+  assert.ok(!('identifier' in mgmt));
+  const stats = await eventually(async () => {
+    const s = (await h.api.get('/stats')).json.data[0].stats;
+    return s['live_connections.count'] >= 1 ? s : undefined;
+  });
+  for (const k of ['live_connections.count', 'live_connections.max', 'connections.count', 'channels.count']) assert.equal(typeof stats[k], 'number', k);
+  for (const k of ['rules.count', 'actions.count', 'resources.count']) assert.ok(!(k in stats), `${k} left the stats in 4.3.4`);
+  const metrics = (await h.api.get('/metrics')).json.data[0].metrics;
+  for (const k of ['actions.failure', 'actions.success', 'client.auth.anonymous', 'messages.dropped.expired', 'rules.matched']) assert.ok(!(k in metrics), `${k} is not in 4.4.19's /metrics`);
+  for (const k of ['client.acl.allow', 'client.acl.deny', 'client.acl.cache_hit', 'client.auth.success', 'client.auth.success.anonymous', 'client.auth.failure', 'messages.dropped.await_pubrel_timeout']) assert.equal(typeof metrics[k], 'number', k);
+  assert.ok(metrics['client.auth.success.anonymous'] >= 1);
+  assert.ok(metrics['client.acl.allow'] >= 1);
+  assert.deepEqual(Object.keys((await h.api.get('/nodes/emqx@127.0.0.1/metrics')).json.data).sort(), Object.keys(metrics).sort());
+  await c.endAsync();
 });
 
 test('brokers and nodes report the configured node and version', async () => {

@@ -62,6 +62,8 @@ test('user errors: one line on stderr, exit 2, no stack trace', () => {
     [['--emqx-version', '3.2.0'], /--emqx-v3-version/],
     [['--emqx-v3-version', '4.4.19'], /unsupported EMQX 3\.x version "4\.4\.19"/],
     [['--emqx-v3-version'], /--emqx-v3-version needs a value/],
+    [['--vary', 'shuffle'], /unknown variation "shuffle"; valid: order, lag-counters, late-subscribe, extra-fields, echo-defaults/],
+    [['--vary'], /--vary needs a value/],
   ] as const) {
     const r = runSync([...args, '--mqtt-port', '0']);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
@@ -78,8 +80,34 @@ test('REFERENCE_EMQX_V3_VERSION sets the 3.x release (checked like the flag)', (
   assert.match(r.stderr.trim(), /^reference: unsupported EMQX 3\.x version "4\.0\.0"/);
 });
 
-test('--help lists the flags and every deviation', () => {
+test('--help lists the flags, every deviation and every variation', () => {
   const r = runSync(['--help']);
   assert.equal(r.status, 0);
-  for (const s of ['--http-port', '--mqtt-port', '--emqx-v3-version', 'REFERENCE_EMQX_V3_VERSION', '--deviate', '--deny-anonymous', 'drop-field', 'json-framework-errors', 'REFERENCE_HTTP_PORT']) assert.ok(r.stdout.includes(s), s);
+  for (const s of ['--http-port', '--mqtt-port', '--emqx-v3-version', 'REFERENCE_EMQX_V3_VERSION', '--deviate', '--deny-anonymous', 'drop-field', 'json-framework-errors', 'REFERENCE_HTTP_PORT', 'listed-404', 'list-500-after-delete', 'json-as-text', 'batch-first-only', '--vary', 'REFERENCE_VARY', 'lag-counters', 'late-subscribe', 'echo-defaults', 'extra-fields']) assert.ok(r.stdout.includes(s), s);
+});
+
+test('--vary (repeatable) and REFERENCE_VARY turn variations on; unknown names in the env are refused too', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--http-port', '0', '--mqtt-port', '0', '--vary', 'order', '--vary=extra-fields'], {
+    cwd: ROOT,
+    env: { ...process.env, REFERENCE_VARY: 'lag-counters, late-subscribe' },
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no banner: ${out}`)), 20_000);
+    child.stdout.on('data', (d: string) => {
+      out += d;
+      if (out.includes('variations:')) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  assert.match(out, /variations: lag-counters late-subscribe order extra-fields/);
+  const r = runSync(['--mqtt-port', '0', '--http-port', '0'], { REFERENCE_VARY: 'order,bogus' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr.trim(), /^reference: unknown variation "bogus"; valid: /);
 });

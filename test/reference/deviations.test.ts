@@ -117,7 +117,8 @@ test('ignore-kick answers 0 and the client stays connected', async () => {
 });
 
 test('ignore-ban stores the ban but does not refuse CONNECT', async () => {
-  await h.api.post('/banned', { who: 'dev-banned', as: 'clientid' });
+  assert.equal((await h.api.post('/banned', { who: 'dev-banned', as: 'clientid', reason: 'test' })).json.code, 0);
+  assert.equal((await h.api.get('/banned')).json.data.length, 1, 'stored');
   const c = await connectClient(h.broker, 'dev-banned');
   await eventually(() => c.connected);
   c.end(true);
@@ -134,4 +135,74 @@ test('parsing: unknown names list the valid ones; arguments are checked', async 
   assert.throws(() => parseDeviation('slow@clients'), /must start with/);
   assert.deepEqual(parseDeviation('drop-field:port@/clients'), { name: 'drop-field', arg: 'port', prefix: '/clients', hits: 0 });
   await assert.rejects(startReferenceBroker({ httpPort: 0, mqttPort: 0, deviations: ['bogus'] }), /unknown deviation "bogus"; valid: /);
+});
+
+test('listed-404: the route stays in the route list but answers 404 Not found.', async () => {
+  const b = await startHarness({ deviations: ['listed-404@/routes'] });
+  try {
+    const listed = (await b.api.get('/')).json.data.map((r: { path: string }) => r.path);
+    assert.ok(listed.includes('/routes/') && listed.includes('/routes/:topic'), 'still listed');
+    for (const path of ['/routes', '/routes/a%2Fb']) {
+      const r = await b.api.get(path);
+      assert.deepEqual([r.status, r.contentType, r.text], [404, 'text/plain', 'Not found.'], path);
+    }
+    assert.equal((await b.api.get('/subscriptions')).status, 200, 'other routes answer');
+  } finally {
+    await b.close();
+  }
+});
+
+test('list-500-after-delete: once a DELETE under the prefix succeeded, the listing answers 500', async () => {
+  const b = await startHarness({ deviations: ['list-500-after-delete@/rules'] });
+  try {
+    const mk = async (t: string) => (await b.api.post('/rules', { rawsql: `SELECT * FROM "${t}"`, actions: [] })).json.data.id as string;
+    const a = await mk('l/a');
+    await mk('l/b');
+    assert.equal((await b.api.get('/rules')).json.meta.count, 2, 'fine before any delete');
+    assert.deepEqual((await b.api.delete('/rules/rule:ffffffff')).json, { code: 0 }, 'deleting nobody answers 0 too');
+    const broken = await b.api.get('/rules');
+    assert.deepEqual([broken.status, broken.text], [500, 'Internal Error']);
+    assert.equal((await b.api.get('/rules/')).status, 500, 'with a trailing slash too');
+    assert.equal((await b.api.get(`/rules/${a}`)).json.code, 0, 'lookups still answer');
+    assert.equal((await b.api.get('/resources')).json.code, 0, 'other listings still answer');
+  } finally {
+    await b.close();
+  }
+});
+
+test('json-as-text: successful JSON answers are labelled text/plain, the body unchanged', async () => {
+  const b = await startHarness({ deviations: ['json-as-text@/brokers'] });
+  try {
+    const r = await b.api.get('/brokers');
+    assert.equal(r.status, 200);
+    assert.equal(r.contentType, 'text/plain');
+    const body = JSON.parse(r.text);
+    assert.equal(body.code, 0);
+    assert.equal(body.data[0].node, 'emqx@127.0.0.1');
+    assert.equal((await b.api.get('/nodes')).contentType, 'application/json', 'outside the prefix');
+    assert.equal((await b.api.get('/brokers/emqx@nowhere')).contentType, 'text/plain', 'framework errors stay text');
+  } finally {
+    await b.close();
+  }
+});
+
+test('batch-first-only: publish_batch answers for every item but delivers only the first', async () => {
+  const b = await startHarness({ deviations: ['batch-first-only'] });
+  try {
+    const c = await b.connect('batch-sink');
+    await subscribe(c, 'batch/#', 0);
+    const box = inbox(c);
+    const r = await b.api.post('/mqtt/publish_batch', [
+      { topic: 'batch/1', payload: 'one' },
+      { topic: 'batch/2', payload: 'two' },
+      { topic: 'batch/3', payload: 'three' },
+    ]);
+    assert.deepEqual(r.json, { code: 0, data: [{ topic: 'batch/1', code: 0 }, { topic: 'batch/2', code: 0 }, { topic: 'batch/3', code: 0 }] });
+    assert.equal((await box.next()).payload.toString(), 'one');
+    await box.none(300);
+    await b.api.post('/mqtt/publish', { topic: 'batch/single', payload: 'single' });
+    assert.equal((await box.next()).payload.toString(), 'single', '/mqtt/publish is not affected');
+  } finally {
+    await b.close();
+  }
 });

@@ -37,6 +37,20 @@ test('the version predicates', () => {
   assert.equal(b('4.4.3').publishCatchesBadParams, false);
   assert.equal(b('4.4.4').publishCatchesBadParams, true);
   assert.deepEqual(['4.4.3', '4.4.4', '4.4.8', '4.4.9'].map((v) => b(v).publishBatchItemCodesLost), [false, true, true, false]);
+  // the release switches that came from comparing with a real 4.4.19 (see reference/README.md)
+  assert.deepEqual(['4.0.0', '4.1.0', '4.1.5', '4.2.0', '4.4.19'].map((v) => b(v).authUserRoutes), [false, true, true, false, false]);
+  assert.deepEqual(['4.2.9', '4.3.0', '4.3.11', '4.3.12', '4.4.0', '4.4.19'].map((v) => b(v).ruleEngineGlobalMetrics), ['document', 'v43', 'v43', 'none', 'none', 'none']);
+  assert.deepEqual(['4.3.11', '4.3.12', '4.4.0'].map((v) => b(v).aclMetrics), [false, true, true]);
+  assert.deepEqual(['4.3.14', '4.3.15', '4.4.3', '4.4.4'].map((v) => b(v).authResultMetrics), [false, true, false, true]);
+  assert.deepEqual(['4.3.3', '4.3.4'].map((v) => b(v).ruleEngineStats), [true, false]);
+  assert.deepEqual(['4.3.22', '4.4.0'].map((v) => b(v).liveConnectionStats), [false, true]);
+  assert.deepEqual(['4.4.18', '4.4.19'].map((v) => b(v).nodeLiveConnections), [false, true]);
+  assert.deepEqual(['4.4.15', '4.4.16'].map((v) => b(v).sysdescrEmqx), [false, true]);
+  assert.deepEqual(['4.3.15', '4.3.16', '4.4.4', '4.4.5'].map((v) => b(v).republishTypeArrays), [false, true, false, true]);
+  assert.deepEqual(['4.3.16', '4.3.17', '4.4.5', '4.4.6'].map((v) => b(v).ruleCreatedAt), [false, true, false, true]);
+  assert.deepEqual(['4.4.1', '4.4.2'].map((v) => b(v).ruleEvents), ['v43-delivery-dropped', 'v44']);
+  assert.deepEqual(['4.4.11', '4.4.12'].map((v) => b(v).ruleDisabledWithoutResource), [false, true]);
+  assert.deepEqual(['4.2.0', '4.3.0'].map((v) => b(v).bannedPipeline), [false, true]);
   assert.equal(parseEmqxVersion('5.0.0'), undefined);
   assert.deepEqual(parseEmqxVersion('v4.2'), { major: 4, minor: 2, patch: 0, text: '4.2.0' });
 });
@@ -144,4 +158,33 @@ test('each API reports and emulates its own release: /api/v4 the 4.x one, /api/v
     },
     '3.2.3',
   );
+});
+
+test('/metrics, /stats, /nodes, /brokers follow the release: 4.3.8 still has the document\'s counters, 4.4.19 its own', async () => {
+  await withBroker('4.3.8', async (h) => {
+    const m = (await h.api.get('/metrics')).json.data[0].metrics;
+    for (const k of ['rules.matched', 'actions.success', 'actions.error', 'client.auth.anonymous', 'messages.dropped.expired']) assert.ok(k in m, k);
+    for (const k of ['client.acl.allow', 'client.auth.success', 'messages.dropped.await_pubrel_timeout', 'actions.failure']) assert.ok(!(k in m), k);
+    const stats = (await h.api.get('/stats')).json.data[0].stats;
+    assert.ok(!('live_connections.count' in stats));
+    assert.ok(!('rules.count' in stats), 'gone from 4.3.4');
+    assert.ok(!('live_connections' in (await h.api.get('/nodes')).json.data[0]));
+    assert.equal((await h.api.get('/brokers')).json.data[0].sysdescr, 'EMQ X Broker');
+    const republish = (await h.api.get('/actions/republish')).json.data;
+    assert.equal(republish.params.target_qos.type, 'number', 'no type arrays before 4.3.16');
+    const rule = (await h.api.post('/rules', { rawsql: 'SELECT * FROM "t"', actions: [] })).json.data;
+    assert.ok(!('created_at' in rule), 'created_at from 4.3.17');
+    assert.equal(rule.on_action_failed, 'continue');
+  });
+  await withBroker('4.0.0', async (h) => {
+    const m = (await h.api.get('/metrics')).json.data[0].metrics;
+    for (const k of ['rules.matched', 'actions.success', 'actions.failure', 'client.auth.anonymous']) assert.ok(k in m, k);
+    assert.ok('rules.count' in (await h.api.get('/stats')).json.data[0].stats, 'the rule engine\'s stats up to 4.3.3');
+    const c = await h.connect('old-client');
+    const client = (await h.api.get('/clients/old-client')).json.data[0];
+    assert.ok(!('mountpoint' in client) && !('recv_msg.qos0' in client));
+    c.end(true);
+    assert.deepEqual(Object.keys((await h.api.get('/resource_types/web_hook')).json.data.params).sort(), ['headers', 'method', 'url'], 'the document\'s web_hook');
+    assert.equal((await h.api.get('/rule_events')).json.data[0].event, 'message.publish');
+  });
 });

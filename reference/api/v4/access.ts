@@ -4,7 +4,7 @@
 
 import { fail, failNoCode, internalError, ok, type Json, type JsonObject, type Reply } from '../../http/reply.ts';
 import { pageOfArray, pageReply } from '../../http/pagination.ts';
-import { bodyObject, requestedPage } from '../common.ts';
+import { bodyObject, requestedPage, variedOrder } from '../common.ts';
 import { AccessControl, DEFAULT_BAN_SECONDS, banKind, sha256, type AclAction, type BanEntry } from '../../state/access.ts';
 import type { Ctx } from '../../core.ts';
 
@@ -117,7 +117,8 @@ function formatBan(b: BanEntry, idStyle: 'v3' | 'v4'): JsonObject {
 
 export function listBanned(ctx: Ctx, idStyle: 'v3' | 'v4'): Reply {
   const now = Math.floor(Date.now() / 1000);
-  const rows = [...ctx.core.access.banned.values()].filter((b) => b.until > now).map((b) => formatBan(b, idStyle));
+  const live = [...ctx.core.access.banned.values()].filter((b) => b.until > now);
+  const rows = (idStyle === 'v4' ? (variedOrder(ctx, live, (b) => `${b.as}/${b.who}`) ?? live) : live).map((b) => formatBan(b, idStyle));
   return pagedTable(ctx, rows, false);
 }
 

@@ -2,8 +2,8 @@
 // Filters follow emqx_mgmt_api_clients' CLIENT_QS_SCHEMA (4.1+); any filter makes count -1.
 
 import { fail, internalError, ok, type JsonObject, type Reply } from '../../http/reply.ts';
-import { pageOfIndex, pageOfScan, pageReply } from '../../http/pagination.ts';
-import { erlBinary, requestedPage, strftime } from '../common.ts';
+import { pageOfArray, pageOfIndex, pageOfScan, pageReply } from '../../http/pagination.ts';
+import { erlBinary, requestedPage, strftime, variedOrder } from '../common.ts';
 import type { ClientRecord } from '../../state/clients.ts';
 import type { Core, Ctx } from '../../core.ts';
 
@@ -187,12 +187,13 @@ export function listClients(ctx: Ctx): Reply {
     }
     throw e;
   }
+  const varied = variedOrder(ctx, core.registry.clients.values(), (r) => r.clientid);
   if (filters === undefined) {
-    const page = pageOfIndex(core.registry.clients, p);
+    const page = varied ? pageOfArray(varied, p) : pageOfIndex(core.registry.clients, p);
     return pageReply(p, page.rows.map((r) => formatClient(core, r)), core.registry.clients.size, withHasnext ? page.hasnext : undefined);
   }
   const fs = filters;
-  const page = pageOfScan(core.registry.clients.values(), (r) => fs.every((f) => f(r)), p);
+  const page = pageOfScan(varied ?? core.registry.clients.values(), (r) => fs.every((f) => f(r)), p);
   return pageReply(p, page.rows.map((r) => formatClient(core, r)), -1, withHasnext ? page.hasnext : undefined);
 }
 
@@ -202,7 +203,8 @@ export function lookupClient(ctx: Ctx): Reply {
 }
 
 export function lookupByUsername(ctx: Ctx): Reply {
-  return ok(ctx.core.registry.byUsername(ctx.params.username ?? '').map((r) => formatClient(ctx.core, r)));
+  const recs = ctx.core.registry.byUsername(ctx.params.username ?? '');
+  return ok((variedOrder(ctx, recs, (r) => r.clientid) ?? recs).map((r) => formatClient(ctx.core, r)));
 }
 
 export function kickClient(ctx: Ctx): Reply {

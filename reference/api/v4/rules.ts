@@ -4,7 +4,7 @@
 
 import { fail, internalError, notFound, ok, type JsonObject, type Reply } from '../../http/reply.ts';
 import { pageOfScan, pageReply } from '../../http/pagination.ts';
-import { bodyObject, requestedPage } from '../common.ts';
+import { bodyObject, requestedPage, variedOrder } from '../common.ts';
 import { topicMatches } from '../../mqtt/topic.ts';
 import { RuleCrash, RuleError, ruleEventsOf, type ActionSpec, type Resource, type ResourceTypeSpec, type Rule, type RuleEngine } from '../../state/rules.ts';
 import { parseSql, runSql } from '../../state/rule-sql.ts';
@@ -53,9 +53,11 @@ export function listRules(ctx: Ctx): Reply {
     return true;
   };
   const p = requestedPage(ctx);
-  const page = pageOfScan(rules, keep, p);
-  // emqx_rule_engine_api sorts each page by created_at, newest first.
-  const rows = page.rows.sort((a, b) => b.createdAt - a.createdAt).map((r) => formatRule(engine, r));
+  const varied = variedOrder(ctx, rules, (r) => r.id);
+  const page = pageOfScan(varied ?? rules, keep, p);
+  // emqx_rule_engine_api sorts each page by created_at, newest first (the `order` variation
+  // leaves the hash order as it is)
+  const rows = (varied ? page.rows : page.rows.sort((a, b) => b.createdAt - a.createdAt)).map((r) => formatRule(engine, r));
   return pageReply(p, rows, filtered ? -1 : rules.length, ctx.core.behaviour.hasnext ? page.hasnext : undefined);
 }
 
@@ -130,7 +132,8 @@ export function formatAction(a: ActionSpec): JsonObject {
 const byTitle = <T extends { title: { en: string } }>(list: T[]) => [...list].sort((a, b) => (a.title.en <= b.title.en ? -1 : 1));
 
 export function listActions(ctx: Ctx): Reply {
-  return ok(byTitle(ctx.core.rules.actions.filter((a) => a.origin === 'v4')).map(formatAction));
+  const actions = ctx.core.rules.actions.filter((a) => a.origin === 'v4');
+  return ok((variedOrder(ctx, actions, (a) => a.name) ?? byTitle(actions)).map(formatAction));
 }
 
 // `/actions/:atom:name` and `/resource_types/:atom:name`: a name that isn't an existing atom
@@ -147,7 +150,8 @@ export function formatResourceType(t: ResourceTypeSpec): JsonObject {
 }
 
 export function listResourceTypes(ctx: Ctx): Reply {
-  return ok(byTitle(ctx.core.rules.resourceTypes.filter((t) => t.origin === 'v4')).map(formatResourceType));
+  const types = ctx.core.rules.resourceTypes.filter((t) => t.origin === 'v4');
+  return ok((variedOrder(ctx, types, (t) => t.name) ?? byTitle(types)).map(formatResourceType));
 }
 
 export function showResourceType(ctx: Ctx): Reply {
@@ -163,8 +167,9 @@ export function formatResource(r: Resource): JsonObject {
 /** 4.3+ list_resources/2 adds each resource's `status` (alive or not, from the last check). */
 export function listResources(ctx: Ctx): Reply {
   const withStatus = ctx.core.behaviour.resourceStatusInList;
+  const resources = ctx.core.rules.resourcesOf('v4');
   return ok(
-    ctx.core.rules.resourcesOf('v4').map((r) => {
+    (variedOrder(ctx, resources, (r) => r.id) ?? resources).map((r) => {
       const f = formatResource(r);
       return withStatus ? { type: f.type, status: r.alive === true, id: f.id, description: f.description, config: f.config } : f;
     }),
@@ -174,7 +179,7 @@ export function listResources(ctx: Ctx): Reply {
 export function listResourcesByType(ctx: Ctx): Reply {
   const resources = ctx.core.rules.resourcesOfType('v4', ctx.params.type ?? '');
   if (!resources) throw notFound();
-  return ok(resources.map(formatResource));
+  return ok((variedOrder(ctx, resources, (r) => r.id) ?? resources).map(formatResource));
 }
 
 export function listActionsByType(ctx: Ctx): Reply {

@@ -2,9 +2,9 @@
 // (emqx_mgmt_api:paginate: page, limit, count and never hasnext).
 
 import { HandlerThrow, ok, type JsonObject, type Reply } from '../../http/reply.ts';
-import { pageOfIndex, pageOfScan, pageReply } from '../../http/pagination.ts';
+import { pageOfArray, pageOfIndex, pageOfScan, pageReply } from '../../http/pagination.ts';
 import { topicMatches } from '../../mqtt/topic.ts';
-import { erlBinary, requestedPage } from '../common.ts';
+import { erlBinary, requestedPage, variedOrder } from '../common.ts';
 import type { SubEntry } from '../../state/clients.ts';
 import type { Core, Ctx } from '../../core.ts';
 
@@ -49,23 +49,26 @@ export function listSubscriptions(ctx: Ctx): Reply {
   const withHasnext = core.behaviour.hasnext;
   const filters = subFilters(ctx);
   const index = core.registry.subscriptions;
+  const varied = variedOrder(ctx, index.values(), (s) => `${s.clientid}\u0000${s.topic}`);
   if (!filters) {
-    const page = pageOfIndex(index, p);
+    const page = varied ? pageOfArray(varied, p) : pageOfIndex(index, p);
     return pageReply(p, page.rows.map((s) => formatSub(core, s)), index.size, withHasnext ? page.hasnext : undefined);
   }
-  const page = pageOfScan(index.values(), (s) => filters.every((f) => f(s)), p);
+  const page = pageOfScan(varied ?? index.values(), (s) => filters.every((f) => f(s)), p);
   return pageReply(p, page.rows.map((s) => formatSub(core, s)), -1, withHasnext ? page.hasnext : undefined);
 }
 
 export function lookupSubscriptions(ctx: Ctx): Reply {
   const rec = ctx.core.registry.get(ctx.params.clientid ?? '');
-  return ok(rec ? [...rec.subs.values()].map((s) => formatSub(ctx.core, s)) : []);
+  const subs = rec ? [...rec.subs.values()] : [];
+  return ok((variedOrder(ctx, subs, (s) => s.topic) ?? subs).map((s) => formatSub(ctx.core, s)));
 }
 
 export function listRoutes(ctx: Ctx): Reply {
   const { core } = ctx;
   const p = requestedPage(ctx);
-  const page = pageOfIndex(core.registry.routes, p);
+  const varied = variedOrder(ctx, core.registry.routes.values(), (r) => r.topic);
+  const page = varied ? pageOfArray(varied, p) : pageOfIndex(core.registry.routes, p);
   return pageReply(p, page.rows.map((r) => ({ topic: r.topic, node: core.node })), core.registry.routes.size, undefined);
 }
 
