@@ -1,6 +1,7 @@
 // The typed fixtures every contract spec uses (Playwright's test.extend). Worker-scoped:
 // the target of this project (one project per API version), the API client built from
-// the catalog, the validator, the route probe, and a resident MQTT client. Test-scoped:
+// the catalog, the validator, the target's presence decisions (src/presence.ts), and a
+// resident MQTT client. Test-scoped:
 // the finding recorder, a test-unique prefix, real MQTT clients that disconnect by
 // themselves, and a cleanup registry that runs even when the test fails.
 import { test as base } from '@playwright/test';
@@ -12,11 +13,12 @@ import { TargetError } from '../src/errors.ts';
 import { type ConnectOptions, type TestClient, connectClient } from '../src/mqtt.ts';
 import { type RunConfig, loadRunConfig } from '../src/run-config.ts';
 import { type Target, releaseAtLeast } from '../src/target.ts';
+import type { PresenceMap } from '../src/presence.ts';
+import { entryById } from '../src/catalog.ts';
 import type { Transport } from '../src/transport.ts';
 import { ContractValidator } from '../src/validator.ts';
 import { Checker } from './lib/checker.ts';
 import { playwrightTransport } from './lib/playwright-transport.ts';
-import { RouteProbe } from './lib/probe.ts';
 
 export const TARGET_DOWN_FILE = '.target-down.json';
 
@@ -25,7 +27,8 @@ type WorkerFixtures = {
   target: Target;
   api: ApiClient;
   validator: ContractValidator;
-  probe: RouteProbe;
+  /** whether each endpoint exists on this target, decided once by the CLI before the suites */
+  presence: PresenceMap;
   /** a client connected for the whole worker, subscribed to `<prefix>/res/#`; null without MQTT */
   resident: TestClient | null;
 };
@@ -37,8 +40,6 @@ type TestFixtures = {
   mqttConnect: (opts?: Partial<ConnectOptions>) => Promise<TestClient>;
   cleanup: (label: string, fn: () => Promise<unknown>) => void;
   policy: Policy;
-  /** false (with a not-implemented finding) when the call's route is absent on this target */
-  routed: (call: ApiCall) => Promise<boolean>;
   targetAlive: void;
 };
 
@@ -48,8 +49,15 @@ export interface Policy {
   requireDisruptive(endpoints: string[]): void;
   requireMqtt(endpoints: string[]): void;
   requireNode(endpoints: string[]): void;
+  /** skip unless clients may connect with usernames of the check's own (not the configured one) */
+  requireOwnUsernames(endpoints: string[]): void;
   /** skip unless the target's release has the feature (an unknown release is assumed current) */
   requireRelease(endpoints: string[], version: string, feature: string): void;
+  /**
+   * skip unless every endpoint the test needs exists on the target: the absent ones already
+   * carry their not-implemented finding, the others are skipped naming what they lack
+   */
+  requirePresent(endpoints: string[]): void;
 }
 
 /** A TargetError anywhere marks the target down, so the rest of the run stops quickly with one reason. */
@@ -74,8 +82,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   target: [
     async ({ run }, use, workerInfo) => {
-      const version = (workerInfo.project.metadata as { apiVersion?: string }).apiVersion;
-      const t = run.targets.find((x) => x.apiVersion === version);
+      const name = (workerInfo.project.metadata as { target?: string }).target;
+      const t = run.targets.find((x) => x.name === name);
       if (!t) throw new Error(`no target for project ${workerInfo.project.name}`);
       await use(t);
     },
@@ -94,16 +102,17 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   validator: [async ({}, use) => use(new ContractValidator()), { scope: 'worker' }],
 
-  probe: [async ({ api }, use) => use(new RouteProbe(api)), { scope: 'worker' }],
+  presence: [async ({ run, target }, use) => use(run.presence[target.name] ?? {}), { scope: 'worker' }],
 
   resident: [
     async ({ target, run }, use, workerInfo) => {
       if (!target.mqttUrl) return use(null);
       // a resident that cannot connect must not fail every test of the worker: the checks
       // that need it are skipped with the reason (SetupFailed), the others run
+      // the configured MQTT credentials when there are some; an own username otherwise
       const client = await connectClient(target.mqttUrl, {
-        clientId: `${run.prefix}-res-${target.apiVersion}-${workerInfo.workerIndex}`,
-        username: `${run.prefix}-resuser`,
+        clientId: `${run.prefix}-res-${target.name}-${workerInfo.workerIndex}`,
+        username: target.mqttUsername ?? `${run.prefix}-resuser`,
         password: target.mqttPassword,
         tls: target.tls,
       })
@@ -127,8 +136,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { auto: true },
   ],
 
-  check: async ({ validator, run }, use, testInfo) => {
-    const checker = new Checker(validator, run.strictFields);
+  check: async ({ validator, run, target, presence }, use, testInfo) => {
+    const checker = new Checker(validator, { strictFields: run.strictFields, strictDocs: run.strictDocs, target, presence });
     await use(checker);
     await testInfo.attach('findings.json', {
       body: JSON.stringify({ findings: checker.findings, timings: checker.timings }),
@@ -170,7 +179,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await Promise.all(clients.map((c) => c.end()));
   },
 
-  policy: async ({ target, check }, use) => {
+  policy: async ({ target, check, presence }, use) => {
     const gate = (allowed: boolean, endpoints: string[], reason: string): void => {
       if (allowed) return;
       check.skip(endpoints, 'semantics', reason);
@@ -181,18 +190,19 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       requireDisruptive: (e) => gate(target.allowDisruptive, e, 'disconnects clients or publishes; not allowed on this target (--allow-disruptive)'),
       requireMqtt: (e) => gate(!!target.mqttUrl, e, 'needs MQTT: no EMQX_MQTT_URL for this target'),
       requireNode: (e) => gate(!!target.node, e, 'the node name is unknown: set EMQX_NODE'),
+      requireOwnUsernames: (e) =>
+        gate(target.ownUsernames !== false, e, 'needs MQTT clients with usernames of its own, and this broker refuses a username without the configured password'),
       requireRelease: (e, version, feature) =>
         gate(releaseAtLeast(target, version) !== false, e, `${feature} arrived in EMQX ${version}; this target is ${target.emqxVersion}`),
+      requirePresent: (e) => {
+        const absent = e.filter((id) => presence[id]?.present === false);
+        if (!absent.length) return;
+        const names = absent.map((id) => `${entryById(id).method} ${entryById(id).path}`).join(', ');
+        gate(false, e.filter((id) => !absent.includes(id)), `needs ${names}, which this target does not implement`);
+      },
     });
   },
 
-  routed: async ({ probe, check }, use) => {
-    await use(async (call) => {
-      const absent = await probe.absentReason(call);
-      if (absent) check.notImplemented(call, absent);
-      return !absent;
-    });
-  },
 });
 
 export { expect } from '@playwright/test';

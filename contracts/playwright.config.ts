@@ -28,7 +28,7 @@ export default defineConfig({
   // dependents of a failing project, and a failing target is exactly where walks matter.
   projects: run.targets.map((t) =>
     PHASE === 'pagination'
-      ? { name: `${t.apiVersion}-pagination`, metadata: { apiVersion: t.apiVersion }, testMatch: [`${t.apiVersion}/pagination.spec.ts`] }
-      : { name: t.apiVersion, metadata: { apiVersion: t.apiVersion }, testMatch: [`${t.apiVersion}/**/*.spec.ts`], testIgnore: ['**/pagination.spec.ts'] },
+      ? { name: `${t.name}-pagination`, metadata: { target: t.name }, testMatch: [`${t.apiVersion}/pagination.spec.ts`] }
+      : { name: t.name, metadata: { target: t.name }, testMatch: [`${t.apiVersion}/**/*.spec.ts`], testIgnore: ['**/pagination.spec.ts'] },
   ),
 });

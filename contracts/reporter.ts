@@ -16,6 +16,7 @@ export default class FindingsReporter implements Reporter {
   onTestEnd(test: TestCase, result: TestResult): void {
     const endpoint = test.annotations.find((a) => a.type === 'endpoint')?.description ?? 'suite';
     const project = test.parent.project()?.name ?? '';
+    const target = (test.parent.project()?.metadata as { target?: string } | undefined)?.target;
     let findings: Finding[] = [];
     let timings: unknown[] = [];
     for (const a of result.attachments) {
@@ -29,7 +30,7 @@ export default class FindingsReporter implements Reporter {
     if ((result.status === 'failed' || result.status === 'timedOut') && !recordedFailure) {
       const error = result.error?.message?.split('\n')[0] ?? result.status;
       if (!/TargetError/.test(result.error?.message ?? '') && !/stopped answering/.test(error)) {
-        findings.push({ endpoint, check: 'semantics', verdict: 'fail', message: `${test.title}: the test broke off: ${stripAnsi(error)}` });
+        findings.push({ endpoint, target, check: 'semantics', verdict: 'fail', message: `${test.title}: the test broke off: ${stripAnsi(error)}` });
       }
     }
     appendFileSync(join(this.dir, FINDINGS_LOG), JSON.stringify({ project, test: test.title, status: result.status, findings, timings }) + '\n');

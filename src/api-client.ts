@@ -91,7 +91,8 @@ export class ApiClient {
     const started = performance.now();
     const raw = await this.transport.send({ method, url, headers, body: requestBody, timeoutMs: this.target.timeoutMs });
     const durationMs = performance.now() - started;
-    const isJson = /json/i.test(raw.headers['content-type'] ?? '') || looksLikeJson(raw.text);
+    // judged by the content type, as a client would: JSON served as text/plain is a finding
+    const isJson = /json/i.test(raw.headers['content-type'] ?? '');
     let json: unknown;
     if (isJson) {
       try {
@@ -119,9 +120,4 @@ export class ApiClient {
       }),
     };
   }
-}
-
-function looksLikeJson(text: string): boolean {
-  const t = text.trimStart();
-  return t.startsWith('{') || t.startsWith('[');
 }

@@ -23,6 +23,30 @@ export interface Erratum {
   why: string;
   real?: string;
   checks: ErratumCheck[];
+  /**
+   * Where real EMQX releases differ from the document and the schema keeps the document's
+   * form: each is a known deviation within its release range, and a failure outside it.
+   */
+  deviations?: KnownDeviation[];
+}
+
+export interface KnownDeviation {
+  /** catalog ids the deviation is seen on */
+  endpoints: string[];
+  /** JSON pointer of the failure; a `*` token matches any one token */
+  pointer: string;
+  /** the document's form, in words */
+  documented: string;
+  /** the real form: the field is absent, or the value at the pointer satisfies this JSON Schema */
+  real: { absent: true; words: string } | { schema: Record<string, unknown>; words: string };
+  /** the releases that answer so (semver range over X.Y.Z) */
+  releases: string;
+  /** observed on a real release (`4.4.19`), and/or read in an EMQX source file (repo@ref:path) */
+  evidence: { observed?: string[]; source?: string[] };
+  /** a release outside the range, where the same answer must fail */
+  outside: string;
+  /** how the tests build a real-form answer: a documented example with the field removed or set */
+  proof: { example: string; remove?: string; set?: { pointer: string; value: unknown } };
 }
 
 export function errata(version: ApiVersion): Erratum[] {

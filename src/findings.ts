@@ -1,7 +1,7 @@
 // The one finding type: every check of every suite yields these records, and every report
-// (JSON, Markdown, JUnit, HTML) is a view of them (DESIGN.md "What a finding looks like").
+// (JSON, Markdown, JUnit, HTML) is a view of them (docs/architecture.md, "Findings").
 
-export type Verdict = 'pass' | 'fail' | 'not-implemented' | 'skipped' | 'waived';
+export type Verdict = 'pass' | 'fail' | 'known-deviation' | 'not-implemented' | 'skipped' | 'waived';
 
 export type CheckKind =
   | 'status'
@@ -28,8 +28,12 @@ export interface Finding {
   doc?: string;
   /** reproducing command, secret redacted */
   curl?: string;
-  /** why a check was skipped, waived or marked not-implemented */
+  /** why a check was skipped, waived, marked not-implemented or a known deviation */
   reason?: string;
+  /** the target the finding is about (`v4`, `cloud`, `v3`): one run can check several */
+  target?: string;
+  /** for a known deviation: the erratum that records it */
+  erratum?: string;
 }
 
 /**
@@ -37,16 +41,31 @@ export interface Finding {
  * but not a broken contract (real brokers add fields over releases), so it is reported in
  * its own section and fails the run only when the user asks for strict fields.
  */
-export function failsTheRun(f: Finding, opts: { strictFields: boolean }): boolean {
+export function failsTheRun(f: Finding, opts: { strictFields: boolean; strictDocs?: boolean }): boolean {
+  if (f.verdict === 'known-deviation') return !!opts.strictDocs;
   return f.verdict === 'fail' && (opts.strictFields || f.check !== 'undocumented-field');
+}
+
+/** The one decoder of JSON pointer tokens (RFC 6901: ~1 is /, ~0 is ~). */
+export function pointerTokens(pointer: string): string[] {
+  return pointer.split('/').slice(1).map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** The value a JSON pointer designates, or undefined. */
+export function valueAtPointer(body: unknown, pointer: string): unknown {
+  let node = body;
+  for (const key of pointerTokens(pointer)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
 }
 
 /** `/data/3/port` → `data[3].port`, the form people read in messages. */
 export function readablePointer(pointer: string): string {
   if (pointer === '') return '(body)';
   let out = '';
-  for (const raw of pointer.split('/').slice(1)) {
-    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+  for (const part of pointerTokens(pointer)) {
     if (/^\d+$/.test(part)) out += `[${part}]`;
     else if (/^[A-Za-z_$][\w$]*$/.test(part)) out += out ? `.${part}` : part;
     else out += `[${JSON.stringify(part)}]`;

@@ -1,8 +1,10 @@
 // After a run: nothing the run created may be left on the target. Everything it creates
 // starts with the run prefix, so each listing is searched for it; what is found is
-// reported and removed.
+// reported and removed. A sweep that cannot read its listing is a finding too: a run
+// that could not look has not shown that nothing is left.
 import type { ApiClient, ApiCall } from './api-client.ts';
 import type { Finding } from './findings.ts';
+import type { PresenceMap } from './presence.ts';
 
 interface Sweep {
   list: string;
@@ -31,17 +33,23 @@ const SWEEPS: Record<'v3' | 'v4', Sweep[]> = {
   ],
 };
 
-export async function findLeftovers(api: ApiClient, prefix: string): Promise<Finding[]> {
+export async function findLeftovers(api: ApiClient, prefix: string, presence: PresenceMap = {}): Promise<Finding[]> {
   const out: Finding[] = [];
   for (const sweep of SWEEPS[api.target.apiVersion]) {
+    if (presence[sweep.list]?.present === false) continue;
+    const unread = (why: string): Finding => ({ endpoint: sweep.list, check: 'semantics', verdict: 'fail', message: `the sweep for leftovers could not read ${sweep.list}: ${why}` });
     let call: ApiCall;
     try {
-      call = await api.call(sweep.list, { query: sweep.list.includes('clients') || sweep.list.includes('connections') ? { _limit: 100000 } : {} });
-    } catch {
+      call = await api.call(sweep.list, { query: { _limit: 100000 } });
+    } catch (e) {
+      out.push(unread((e as Error).message));
       continue;
     }
     const data = (call.response.json as { data?: unknown } | undefined)?.data;
-    if (!Array.isArray(data)) continue;
+    if (call.response.status !== 200 || !Array.isArray(data)) {
+      out.push(unread(`HTTP ${call.response.status} ${call.response.text.slice(0, 80)}`));
+      continue;
+    }
     const left = data.filter((i): i is Record<string, unknown> => !!i && typeof i === 'object' && String((i as Record<string, unknown>)[sweep.key] ?? '').startsWith(prefix));
     for (const item of left) {
       const removed = sweep.remove ? await sweep.remove(api, item).then((c) => c.response.status === 200, () => false) : false;

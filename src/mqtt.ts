@@ -31,7 +31,11 @@ export class TestClient {
   readonly received: ReceivedMessage[] = [];
   private waiters: { match: (m: ReceivedMessage) => boolean; resolve: (m: ReceivedMessage) => void }[] = [];
 
-  constructor(readonly client: MqttClient, readonly clientId: string) {
+  constructor(
+    readonly client: MqttClient,
+    readonly clientId: string,
+    readonly username?: string,
+  ) {
     client.on('message', (topic, payload, packet) => {
       const m = { topic, payload, qos: packet.qos, retain: packet.retain };
       this.received.push(m);
@@ -90,6 +94,8 @@ export function connectClient(url: string, opts: ConnectOptions): Promise<TestCl
     clean: opts.clean ?? true,
     keepalive: opts.keepalive ?? 60,
     protocolVersion: opts.protocolVersion ?? 4,
+    // MQTT 3.1 names its protocol MQIsdp; EMQX refuses level 3 named MQTT (return code 1)
+    protocolId: opts.protocolVersion === 3 ? 'MQIsdp' : 'MQTT',
     reconnectPeriod: 0,
     connectTimeout: opts.timeoutMs ?? 5000,
     ...(opts.tls?.caFile ? { ca: readFileSync(opts.tls.caFile) } : {}),
@@ -111,7 +117,7 @@ export function connectClient(url: string, opts: ConnectOptions): Promise<TestCl
       client.removeListener('close', onClose);
       // later errors (a kick, a refused publish) are the checks' business, not an exception
       client.on('error', () => undefined);
-      resolve(new TestClient(client, opts.clientId));
+      resolve(new TestClient(client, opts.clientId, opts.username));
     });
   });
 }

@@ -39,13 +39,22 @@ export async function preflight(target: Target, opts: { mqtt: boolean } = { mqtt
   if (!node) notes.push('node name unknown (GET /brokers did not say): node-scoped endpoints will be skipped; set EMQX_NODE');
   const emqxVersion = target.emqxVersion ?? normalizeVersion(typeof first?.version === 'string' ? first.version : undefined);
   if (!emqxVersion) notes.push('EMQX release unknown: negative cases whose answer changed between releases will be skipped; set EMQX_VERSION');
-  const resolved = { ...target, node, emqxVersion };
+  const resolved: Target = { ...target, node, emqxVersion };
   if (opts.mqtt && target.mqttUrl) {
     try {
       const c = await connectClient(target.mqttUrl, { clientId: `hx-preflight-${Date.now().toString(36)}`, username: target.mqttUsername, password: target.mqttPassword, tls: target.tls, timeoutMs: 5000 });
       await c.end();
     } catch (e) {
-      throw new PreflightFailed(`cannot connect MQTT at ${target.mqttUrl}: ${(e as Error).message} (set EMQX_MQTT_URL, or --no-mqtt to skip MQTT checks)`);
+      throw new PreflightFailed(`cannot connect MQTT at ${target.mqttUrl}: ${(e as Error).message} (set EMQX_MQTT_URL / EMQX_MQTT_USERNAME / EMQX_MQTT_PASSWORD, or --no-mqtt to skip MQTT checks)`);
+    }
+    // checks that need usernames of their own (lookups by username, filters) run only where
+    // the broker lets such a client in; with no configured username, anonymous is how we got in
+    resolved.ownUsernames = !target.mqttUsername;
+    if (target.mqttUsername) {
+      resolved.ownUsernames = await connectClient(target.mqttUrl, { clientId: `hx-preflight-own-${Date.now().toString(36)}`, username: `hx-preflight-own-${Date.now().toString(36)}`, tls: target.tls, timeoutMs: 5000 })
+        .then((c) => c.end().then(() => true))
+        .catch(() => false);
+      if (!resolved.ownUsernames) notes.push('the broker refuses usernames without the configured password: checks that need their own usernames will be skipped');
     }
   }
   return { target: resolved, notes };

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Target } from './target.ts';
+import type { PresenceMap } from './presence.ts';
 
 export interface RunConfig {
   runId: string;
@@ -17,6 +18,10 @@ export interface RunConfig {
   workers: number;
   /** undocumented fields fail the run too (--strict-fields) */
   strictFields: boolean;
+  /** known deviations fail the run too (--strict-docs) */
+  strictDocs: boolean;
+  /** per target name: whether each endpoint exists there (src/presence.ts), decided before the suites */
+  presence: Record<string, PresenceMap>;
 }
 
 export const RUN_CONFIG_ENV = 'EMQX_HARNESS_RUN_CONFIG';

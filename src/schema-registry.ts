@@ -8,6 +8,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { valueAtPointer } from './findings.ts';
 
 export const SCHEMA_BASE = 'https://emqx-api-harness.dev/schemas/';
 const STRICT_BASE = 'https://emqx-api-harness.dev/strict-schemas/';
@@ -99,13 +100,7 @@ export class SchemaRegistry {
     const [file, fragment = ''] = ref.split('#');
     const f = this.files.find((x) => x.rel === file);
     if (!f) return undefined;
-    let node: unknown = f.schema;
-    for (const raw of fragment.split('/').slice(1)) {
-      const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-      if (node === null || typeof node !== 'object') return undefined;
-      node = (node as Record<string, unknown>)[key];
-    }
-    return node;
+    return valueAtPointer(f.schema, fragment);
   }
 
   private compile(ajv: Ajv2020, id: string): ValidateFunction {

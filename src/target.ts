@@ -1,4 +1,4 @@
-// A target is a profile plus overrides from env and flags (DESIGN.md "Target model").
+// A target is a profile plus overrides from env and flags (docs/architecture.md, "Targets").
 // Secrets live only in the Target object; everything printed goes through describeTarget().
 import { existsSync } from 'node:fs';
 import semver from 'semver';
@@ -9,6 +9,8 @@ export type ProfileName = 'reference' | 'emqx-v3' | 'emqx-v4' | 'emqx-cloud';
 export const PROFILES: ProfileName[] = ['reference', 'emqx-v3', 'emqx-v4', 'emqx-cloud'];
 
 export interface Target {
+  /** how findings and reports name it: `v4`, `v3`, or `cloud` (one run can check several) */
+  name: string;
   profile: ProfileName;
   apiVersion: ApiVersion;
   /** the API base, e.g. http://127.0.0.1:8081/api/v4 (Cloud: https://host:8443/api) */
@@ -19,6 +21,8 @@ export interface Target {
   mqttUrl?: string;
   mqttUsername?: string;
   mqttPassword?: string;
+  /** whether the broker lets clients in with a username of the check's own (decided in preflight) */
+  ownUsernames?: boolean;
   /** the node name the /nodes/{node}/… endpoints are called with; read from GET /brokers when unset */
   node?: string;
   /** the EMQX release the target is held to (negative cases differ per release); read from GET /brokers when unset */
@@ -107,6 +111,7 @@ export function resolveTarget(input: TargetInput): Target {
   const mqttUrl = input.mqttUrl ?? d.mqttUrl;
   if (mqttUrl && !/^(mqtts?|wss?|tcp|ssl):\/\//.test(mqttUrl)) throw new UsageError(`EMQX_MQTT_URL must be mqtt://, mqtts://, ws:// or wss://, got "${mqttUrl}"`);
   return {
+    name: profile === 'emqx-cloud' ? 'cloud' : apiVersion,
     profile,
     apiVersion,
     apiUrl,

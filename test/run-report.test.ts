@@ -33,7 +33,8 @@ test('latency percentiles per endpoint', () => {
 test('the leftover check reports what a run left behind, removes it, and ignores what is not the run\'s', async () => {
   const broker = await startReferenceBroker({ httpPort: 0, mqttPort: 0 });
   after(() => broker.close());
-  const api = new ApiClient(resolveTarget({ profile: 'emqx-v4', apiUrl: broker.apiUrl('v4'), appId: broker.appId, appSecret: broker.appSecret }), nodeTransport());
+  // the Cloud base path serves /auth_user, which /api/v4 (as EMQX 4.4.19) does not
+  const api = new ApiClient(resolveTarget({ profile: 'emqx-cloud', apiUrl: broker.apiUrl('v4').replace(/\/v4$/, ''), appId: broker.appId, appSecret: broker.appSecret }), nodeTransport());
   await api.call('v4.add_auth_users', { body: [{ login: 'hxleft-user', password: 'x', is_superuser: false }, { login: 'someone-else', password: 'x', is_superuser: false }] });
   await api.call('v4.create_rule', { body: { rawsql: 'SELECT * FROM "t"', actions: [{ name: 'do_nothing', params: {} }], description: 'hxleft rule' } });
   const found = await findLeftovers(api, 'hxleft');
@@ -42,4 +43,14 @@ test('the leftover check reports what a run left behind, removes it, and ignores
   assert.deepEqual(await findLeftovers(api, 'hxleft'), [], 'removed on the first pass');
   const users = (await api.call('v4.list_auth_users')).response.json as { data: { login: string }[] };
   assert.ok(users.data.some((u) => u.login === 'someone-else'), 'what is not the run\'s stays');
+});
+
+test('a sweep that cannot read its listing is a finding; an endpoint decided absent is not swept', async () => {
+  const broker = await startReferenceBroker({ httpPort: 0, mqttPort: 0, deviations: ['flaky-500:1@/rules'] });
+  after(() => broker.close());
+  const api = new ApiClient(resolveTarget({ profile: 'emqx-v4', apiUrl: broker.apiUrl('v4'), appId: broker.appId, appSecret: broker.appSecret }), nodeTransport());
+  const presence = { 'v4.list_auth_users': { present: false, reason: 'test' }, 'v4.list_acl_rules': { present: false, reason: 'test' } };
+  const found = await findLeftovers(api, 'hxnone', presence);
+  assert.deepEqual(found.map((f) => [f.endpoint, f.verdict]), [['v4.list_rules', 'fail']]);
+  assert.match(found[0]!.message, /could not read v4.list_rules: HTTP 500/);
 });

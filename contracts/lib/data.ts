@@ -1,8 +1,15 @@
-// Small readers for answers, so specs say what they check rather than how to dig for it.
+// The one set of readers for answers, so specs and recipes say what they check rather than
+// how to dig for it.
 import type { ApiCall } from '../../src/api-client.ts';
 
+/** `data` as it came (object, list, or undefined). */
+export function dataOf<T = unknown>(call: ApiCall): T {
+  return (call.response.json as { data?: T } | undefined)?.data as T;
+}
+
+/** `data` as a list: a lookup's list, a single object as one item, nothing as none. */
 export function data<T = Record<string, unknown>>(call: ApiCall): T[] {
-  const d = (call.response.json as { data?: unknown } | undefined)?.data;
+  const d = dataOf<unknown>(call);
   return Array.isArray(d) ? (d as T[]) : d !== undefined && d !== null ? [d as T] : [];
 }
 
@@ -10,7 +17,7 @@ export function codeOf(call: ApiCall): unknown {
   return (call.response.json as { code?: unknown } | undefined)?.code;
 }
 
-/** Project an object onto the fields a check compares, in a stable order. */
+/** Project an object onto the fields a check compares. */
 export function pick(o: Record<string, unknown> | undefined, fields: string[]): Record<string, unknown> {
   return Object.fromEntries(fields.map((f) => [f, o?.[f]]));
 }

@@ -7,7 +7,6 @@ import { v3Recipes } from '../recipes/v3.ts';
 import { v4Recipes } from '../recipes/v4.ts';
 import { type Recipe, type RecipeContext, SetupFailed } from '../recipes/types.ts';
 import type { Checker } from './checker.ts';
-import type { RouteProbe } from './probe.ts';
 import type { Policy } from '../fixtures.ts';
 import { test } from '../fixtures.ts';
 
@@ -15,9 +14,10 @@ export function recipesOf(version: ApiVersion): Record<string, Recipe> {
   return version === 'v4' ? v4Recipes : v3Recipes;
 }
 
-/** Gate by the catalog's flags and the recipe's needs; skips the test when not allowed. */
+/** Gate by presence, the catalog's flags and the recipe's needs; skips the test when not allowed. */
 export function gate(policy: Policy, endpointId: string, recipe: Recipe | undefined): void {
   const entry = entryById(endpointId);
+  policy.requirePresent([endpointId]);
   if (entry.mutates) policy.requireMutations([endpointId]);
   if (entry.disruptive) policy.requireDisruptive([endpointId]);
   if (entry.path.includes('{node}')) policy.requireNode([endpointId]);
@@ -26,9 +26,10 @@ export function gate(policy: Policy, endpointId: string, recipe: Recipe | undefi
 
 /**
  * Make the endpoint's call. Returns undefined when the check cannot go on, having recorded
- * why (setup failed → skipped; route absent → not-implemented).
+ * why: a prerequisite that failed is a failure of the prerequisite's endpoint, and the check
+ * that needed it is skipped naming it (never passed).
  */
-export async function callByRecipe(ctx: RecipeContext, probe: RouteProbe, check: Checker, endpointId: string): Promise<ApiCall | undefined> {
+export async function callByRecipe(ctx: RecipeContext, check: Checker, endpointId: string): Promise<ApiCall | undefined> {
   const recipe = recipesOf(entryById(endpointId).apiVersion)[endpointId];
   if (!recipe) throw new Error(`harness bug: no recipe for ${endpointId}`);
   let call: ApiCall;
@@ -38,26 +39,18 @@ export async function callByRecipe(ctx: RecipeContext, probe: RouteProbe, check:
     call = await ctx.api.call(endpointId, opts);
   } catch (e) {
     if (!(e instanceof SetupFailed)) throw e;
-    // a prerequisite on an absent route: is the endpoint under test absent as well?
-    if (e.call && (await probe.absentReason(e.call))) {
-      const entry = entryById(endpointId);
-      const params = Object.fromEntries(entry.pathParams.map((p) => [p.name, p.name === 'node' ? ctx.node : `${ctx.prefix}-probe`]));
-      const own = await ctx.api.call(endpointId, { params, ...(entry.request ? { body: {} } : {}) });
-      const absent = await probe.absentReason(own);
-      if (absent) {
-        check.notImplemented(own, absent);
-        return undefined;
-      }
+    if (e.call && check.isAbsent(e.call.entry.id)) {
+      const reason = `needs ${e.call.entry.method} ${e.call.entry.path}, which this target does not implement`;
+      check.skip([endpointId], 'schema', reason);
+      test.skip(true, reason);
+      return undefined;
     }
-    check.skip([endpointId], 'schema', e.message);
+    if (e.call) check.answered(e.call);
+    else check.record({ endpoint: endpointId, check: 'semantics', verdict: 'fail', message: `setup for ${endpointId} failed: ${e.message}` });
+    check.skip([endpointId], 'schema', `its setup failed: ${e.message}`);
     test.skip(true, e.message);
     return undefined;
   }
   recipe.after?.(ctx, call);
-  const absent = await probe.absentReason(call);
-  if (absent) {
-    check.notImplemented(call, absent);
-    return undefined;
-  }
   return call;
 }

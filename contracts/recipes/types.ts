@@ -4,6 +4,7 @@ import type { ApiCall, ApiClient, CallOptions } from '../../src/api-client.ts';
 import type { TestClient, ConnectOptions } from '../../src/mqtt.ts';
 import type { Target } from '../../src/target.ts';
 import type { Checker } from '../lib/checker.ts';
+import { codeOf } from '../lib/data.ts';
 
 export interface RecipeContext {
   api: ApiClient;
@@ -42,8 +43,7 @@ export class SetupFailed extends Error {
 /** Make a prerequisite call and insist it succeeded (HTTP 200, code 0). */
 export async function setup(ctx: RecipeContext, endpoint: string, opts: CallOptions): Promise<ApiCall> {
   const call = await ctx.api.call(endpoint, opts);
-  const code = (call.response.json as { code?: unknown } | undefined)?.code;
-  if (call.response.status !== 200 || code !== 0) {
+  if (call.response.status !== 200 || !call.response.isJson || codeOf(call) !== 0) {
     throw new SetupFailed(`setup ${call.label} answered HTTP ${call.response.status} ${call.response.text.slice(0, 120)}`, call);
   }
   return call;
@@ -55,12 +55,8 @@ export function removeLater(ctx: RecipeContext, label: string, endpoint: string,
 }
 
 export function residentOf(ctx: RecipeContext): TestClient {
-  if (!ctx.resident) throw new SetupFailed('no resident MQTT client');
+  if (!ctx.resident) throw new SetupFailed('the resident MQTT client could not connect (see the MQTT settings: EMQX_MQTT_URL, EMQX_MQTT_USERNAME, EMQX_MQTT_PASSWORD)');
   return ctx.resident;
-}
-
-export function dataOf<T = unknown>(call: ApiCall): T {
-  return (call.response.json as { data: T }).data;
 }
 
 /** After a create call: remove the object by the id its answer carries (if it created one). */

@@ -2,7 +2,8 @@
 // index-only routes follow EMQX 3.x's management plugin, since the document shows none.
 import type { Recipe, RecipeContext } from './types.ts';
 import { connectClient } from '../../src/mqtt.ts';
-import { SetupFailed, dataOf, removeCreated, removeLater, residentOf, setup } from './types.ts';
+import { dataOf } from '../lib/data.ts';
+import { SetupFailed, removeCreated, removeLater, residentOf, setup } from './types.ts';
 
 const none: Recipe = { make: async () => ({}) };
 const node: Recipe = { make: async (c) => ({ params: { node: c.node } }) };
@@ -10,7 +11,7 @@ const page: Recipe = { make: async () => ({ query: { _page: 1, _limit: 100 } }) 
 const nodePage: Recipe = { make: async (c) => ({ params: { node: c.node }, query: { _page: 1, _limit: 100 } }) };
 const resident = (extra: (c: RecipeContext) => Record<string, string> = () => ({})): Recipe => ({
   mqtt: true,
-  make: async (c) => ({ params: { clientid: residentOf(c).clientId, node: c.node, username: `${c.runPrefix}-resuser`, ...extra(c) } }),
+  make: async (c) => ({ params: { clientid: residentOf(c).clientId, node: c.node, username: residentOf(c).username ?? '', ...extra(c) } }),
 });
 
 async function authClientid(c: RecipeContext): Promise<string> {

@@ -1,12 +1,13 @@
 // How to call each endpoint of the 4.x/Cloud document validly (see types.ts).
 import type { Recipe, RecipeContext } from './types.ts';
-import { SetupFailed, dataOf, removeCreated, removeLater, residentOf, setup } from './types.ts';
+import { dataOf } from '../lib/data.ts';
+import { SetupFailed, removeCreated, removeLater, residentOf, setup } from './types.ts';
 
 const none: Recipe = { make: async () => ({}) };
 const node: Recipe = { make: async (c) => ({ params: { node: c.node } }) };
 const resident = (extra: (c: RecipeContext) => Record<string, string> = () => ({})): Recipe => ({
   mqtt: true,
-  make: async (c) => ({ params: { clientid: residentOf(c).clientId, node: c.node, username: `${c.runPrefix}-resuser`, ...extra(c) } }),
+  make: async (c) => ({ params: { clientid: residentOf(c).clientId, node: c.node, username: residentOf(c).username ?? '', ...extra(c) } }),
 });
 
 async function authUser(c: RecipeContext): Promise<string> {

@@ -10,6 +10,7 @@ test.describe('clients', () => {
     const lookups = ['v4.lookup_client', 'v4.lookup_node_client', 'v4.lookup_client_via_username', 'v4.lookup_node_client_via_username', 'v4.list_clients', 'v4.list_node_clients'];
     policy.requireMqtt(lookups);
     policy.requireNode(lookups);
+    policy.requireOwnUsernames(lookups);
     const username = `${prefix}-user`;
     const client = await mqttConnect({ username, keepalive: 42, clean: true, protocolVersion: 4 });
     const expected = { clientid: client.clientId, username, proto_ver: 4, clean_start: true, keepalive: 42, connected: true };
@@ -52,6 +53,7 @@ test.describe('clients', () => {
   test('the 4.1 filters and fuzzy queries return exactly the matching clients', async ({ api, check, policy, mqttConnect, prefix }) => {
     policy.requireMqtt(['v4.list_clients']);
     policy.requireRelease(['v4.list_clients'], '4.1.0', 'the /clients filters');
+    policy.requireOwnUsernames(['v4.list_clients']);
     const a = await mqttConnect({ username: `${prefix}-alice`, protocolVersion: 4 });
     const b = await mqttConnect({ username: `${prefix}-bob`, protocolVersion: 3 });
     const c = await mqttConnect({ username: `${prefix}-alice`, protocolVersion: 4, clean: true });

@@ -29,13 +29,14 @@ test.describe('pagination', () => {
   });
 
   test('auth users and ACL rules: each once', async ({ api, target, check, policy, prefix, cleanup }) => {
+    policy.requirePresent(['v4.list_auth_users', 'v4.list_acl_rules', 'v4.add_auth_users', 'v4.add_acl_rules', 'v4.delete_auth_user', 'v4.delete_acl_rule']);
     policy.requireMutations(['v4.list_auth_users', 'v4.list_acl_rules']);
     const logins = Array.from({ length: FILL }, (_, i) => `${prefix}-p${i}`);
     for (const login of logins) cleanup(`auth user ${login}`, () => api.call('v4.delete_auth_user', { params: { login } }));
-    await api.call('v4.add_auth_users', { body: logins.map((login) => ({ login, password: 'pw', is_superuser: false })) });
+    if (!check.answered(await api.call('v4.add_auth_users', { body: logins.map((login) => ({ login, password: 'pw', is_superuser: false })) }))) return;
     const rules = logins.map((login) => ({ login, topic: `${prefix}/t`, allow: true, action: 'sub' }));
     for (const r of rules) cleanup(`acl ${r.login}`, () => api.call('v4.delete_acl_rule', { params: { login: r.login, topic: r.topic } }));
-    await api.call('v4.add_acl_rules', { body: rules });
+    if (!check.answered(await api.call('v4.add_acl_rules', { body: rules }))) return;
     await checkListing(api, target, check, { endpoint: 'v4.list_auth_users', area: 'auth_user', opts: () => ({}) }, logins);
     await checkListing(api, target, check, { endpoint: 'v4.list_acl_rules', area: 'emqx_acl', opts: () => ({}) }, logins);
   });

@@ -27,6 +27,10 @@ function section(title: string, list: Erratum[]): string {
       `**Why:** ${e.why}`,
     ];
     if (e.real) lines.push('', `**Real EMQX:** ${e.real}`);
+    for (const d of e.deviations ?? []) {
+      const evidence = [...(d.evidence.observed ?? []).map((r) => `observed on ${r}`), ...(d.evidence.source ?? [])].join('; ');
+      lines.push('', `**Known deviation** on ${d.endpoints.map((x) => `\`${x}\``).join(', ')} at \`${d.pointer}\`, EMQX \`${d.releases}\`: ${d.real.words} where the document has ${d.documented} (${evidence}).`);
+    }
     lines.push('', `Checked by ${e.checks.length} test${e.checks.length === 1 ? '' : 's'} in \`test/schemas/errata.test.ts\`.`);
     return lines.join('\n');
   });

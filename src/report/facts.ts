@@ -6,6 +6,7 @@ import type { RunInfo } from './model.ts';
 export const VERDICT_SYMBOL: Record<Verdict, string> = {
   pass: '✓',
   fail: '✗',
+  'known-deviation': '≠',
   'not-implemented': '∅',
   skipped: '↷',
   waived: '⚑',

@@ -17,7 +17,7 @@ export const CHECK_KINDS: readonly CheckKind[] = [
 ];
 
 /** Worst first: a cell, row or group shows the first of these among its findings. */
-export const VERDICTS_WORST_FIRST: readonly Verdict[] = ['fail', 'not-implemented', 'skipped', 'waived', 'pass'];
+export const VERDICTS_WORST_FIRST: readonly Verdict[] = ['fail', 'known-deviation', 'not-implemented', 'skipped', 'waived', 'pass'];
 
 export function worstVerdict(findings: readonly Finding[]): Verdict | undefined {
   return VERDICTS_WORST_FIRST.find((v) => findings.some((f) => f.verdict === v));

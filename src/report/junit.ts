@@ -78,6 +78,8 @@ function outcome(f: Finding, endpoint: EndpointInfo): Outcome {
       return skipped(`not implemented: ${f.reason ?? f.message}`);
     case 'waived':
       return skipped(`waived: ${f.reason ?? f.message}`);
+    case 'known-deviation':
+      return skipped(`known deviation: ${f.reason ?? f.message}`);
   }
 }
 

@@ -1,6 +1,6 @@
 // The report model: one run's findings plus what the views need (run facts, coverage,
 // latency). findings.json is this object; junit.xml, summary.md, index.html and the
-// terminal summary are views of it (DESIGN.md "What a finding looks like").
+// terminal summary are views of it (docs/architecture.md, "Findings").
 import type { CheckKind, Finding, Verdict } from '../findings.ts';
 
 export interface RunInfo {
@@ -38,7 +38,7 @@ export interface RunReport {
   latency: EndpointLatency[];
 }
 
-export const VERDICTS: Verdict[] = ['pass', 'fail', 'not-implemented', 'skipped', 'waived'];
+export const VERDICTS: Verdict[] = ['pass', 'fail', 'known-deviation', 'not-implemented', 'skipped', 'waived'];
 
 export function countByVerdict(findings: Finding[]): Record<Verdict, number> {
   const out = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;

@@ -19,6 +19,7 @@ const COUNT_GAP = '   ';
 
 const ANSI: Record<Verdict | 'bold' | 'warn', string> = {
   fail: '31',
+  'known-deviation': '35',
   'not-implemented': '33',
   skipped: '90',
   waived: '36',

@@ -35,6 +35,7 @@ const rand = () => randomBytes(5).toString('hex');
 
 function targetOf(b: ReferenceBroker, api: 'v3' | 'v4'): Target {
   return {
+    name: api,
     profile: 'reference',
     apiVersion: api,
     apiUrl: b.apiUrl(api),

@@ -8,6 +8,9 @@ import { type Erratum, errata } from '../../src/errata.ts';
 import { loadExamples, validateExample } from '../../src/examples.ts';
 import { REPO_ROOT } from '../../src/schema-registry.ts';
 import { ContractValidator } from '../../src/validator.ts';
+import { pointerTokens } from '../../src/findings.ts';
+import { pointerMatches } from '../../src/known-deviations.ts';
+import semver from 'semver';
 
 const validator = new ContractValidator();
 const sources = { v4: 'v4-cloud.md', v3: 'v3.md' } as const;
@@ -72,3 +75,47 @@ for (const version of ['v4', 'v3'] as const) {
     });
   }
 }
+
+// A known deviation is a verdict only inside its release range, only on its pointer, and
+// only for the real form it records: built from a documented example, the real answer must
+// come back as a known deviation in range and as a failure just outside it.
+function setAt(body: unknown, pointer: string, value: unknown, remove: boolean): void {
+  const tokens = pointerTokens(pointer);
+  const last = tokens.pop()!;
+  let node = body as Record<string, unknown>;
+  for (const t of tokens) node = node[t] as Record<string, unknown>;
+  if (remove) delete node[last];
+  else node[last] = value;
+}
+
+for (const e of errata('v4')) {
+  for (const [i, d] of (e.deviations ?? []).entries()) {
+    test(`v4 erratum ${e.id}: known deviation ${i} (${d.pointer}) holds in ${d.releases} and fails outside`, () => {
+      const ex = loadExamples('v4').find((x) => x.id === d.proof.example);
+      assert.ok(ex, `no example ${d.proof.example}`);
+      const body = structuredClone(ex.body);
+      if (d.proof.remove) setAt(body, d.proof.remove, undefined, true);
+      if (d.proof.set) setAt(body, d.proof.set.pointer, d.proof.set.value, false);
+      const inRange = validator.validate(ex.endpoint, 'response', body, '4.4.19');
+      assert.ok(semver.satisfies('4.4.19', d.releases), 'the proof release 4.4.19 is in the range');
+      assert.deepEqual(inRange.failures.filter((f) => f.verdict === 'fail').map((f) => f.pointer), [], 'no failure in range');
+      assert.ok(inRange.failures.some((f) => f.verdict === 'known-deviation' && f.erratum === e.id && pointerMatches(d.pointer, f.pointer!)), 'a known deviation in range');
+      assert.ok(inRange.ok, 'the answer is acceptable in range');
+      const outside = validator.validate(ex.endpoint, 'response', body, d.outside);
+      assert.ok(!semver.satisfies(d.outside, d.releases), `${d.outside} is outside the range`);
+      assert.ok(outside.failures.some((f) => f.verdict === 'fail' && pointerMatches(d.pointer, f.pointer!)), `a failure on ${d.outside}`);
+      assert.ok(!outside.failures.some((f) => f.verdict === 'known-deviation'), 'no known deviation outside the range');
+      // and the documented form itself is no deviation at all
+      assert.deepEqual(validator.validate(ex.endpoint, 'response', ex.body, '4.4.19').failures.filter((f) => pointerMatches(d.pointer, f.pointer ?? '')), []);
+    });
+  }
+}
+
+test('a known deviation needs its exact real form: another value at the same pointer still fails', () => {
+  const ex = loadExamples('v4').find((x) => x.id === 'v4.show_action@L1585:response')!;
+  const body = structuredClone(ex.body) as { data: { params: Record<string, unknown> } };
+  body.data.params.target_qos = { type: 42, title: { en: 'x', zh: 'x' }, description: { en: 'x', zh: 'x' } };
+  const r = validator.validate('v4.show_action', 'response', body, '4.4.19');
+  assert.ok(r.failures.some((f) => f.verdict === 'fail' && f.pointer === '/data/params/target_qos/type'), 'a number type is a failure');
+  assert.ok(!r.ok);
+});
