@@ -145,6 +145,12 @@ export function notImplementedEndpoints(report: RunReport, directory = endpointD
   return [...directory.values()].filter((e) => ids.has(e.id));
 }
 
+/** The title of the known-deviations section: what it is useful for is telling a broker team where its release differs. */
+export function knownDeviationsTitle(report: RunReport): string {
+  const release = report.run.emqxVersion && report.run.emqxVersion !== 'unknown' ? `EMQX ${report.run.emqxVersion}` : 'the target';
+  return `Where ${release} differs from its documents (known deviations)`;
+}
+
 export function withVerdict(findings: readonly Finding[], ...verdicts: Verdict[]): Finding[] {
   return findings.filter((f) => verdicts.includes(f.verdict));
 }

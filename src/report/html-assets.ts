@@ -8,6 +8,7 @@ export const PAGE_CSS = `
 :root {
   --bg: #fff; --fg: #1b1b1b; --muted: #5a5a5a; --line: #d8d8d8; --panel: #f6f7f9;
   --fail-bg: #fbd3c2; --fail-fg: #8a2c00;
+  --known-deviation-bg: #dcd6f7; --known-deviation-fg: #3b2a7a;
   --not-implemented-bg: #fde6ad; --not-implemented-fg: #5f4200;
   --skipped-bg: #e4e4e4; --skipped-fg: #3d3d3d;
   --waived-bg: #ecd6e7; --waived-fg: #6a2a57;
@@ -17,7 +18,7 @@ export const PAGE_CSS = `
 @media (prefers-color-scheme: dark) {
   :root {
     --bg: #15171a; --fg: #e8e8e8; --muted: #a8a8a8; --line: #3a3d42; --panel: #1f2227;
-    --fail-bg: #6b2a12; --fail-fg: #ffd9c9; --not-implemented-bg: #5c4610; --not-implemented-fg: #ffeab8;
+    --fail-bg: #6b2a12; --fail-fg: #ffd9c9; --known-deviation-bg: #362b66; --known-deviation-fg: #e2dcff; --not-implemented-bg: #5c4610; --not-implemented-fg: #ffeab8;
     --skipped-bg: #3a3a3a; --skipped-fg: #e0e0e0; --waived-bg: #55324c; --waived-fg: #f5d8ec;
     --pass-bg: #154a38; --pass-fg: #c8f2df; --p50: #56b4e9; --p95: #1d4f6e;
   }
@@ -32,6 +33,7 @@ h1 { font-size: 1.4rem; margin: 0 0 .5rem; } h2 { font-size: 1.15rem; margin: 2r
 .badges { display: flex; flex-wrap: wrap; gap: .5rem; margin: 0; padding: 0; list-style: none; }
 .badge { display: inline-block; padding: .25rem .7rem; border-radius: 999px; font-weight: 600; border: 1px solid currentColor; }
 .v-fail { background: var(--fail-bg); color: var(--fail-fg); }
+.v-known-deviation { background: var(--known-deviation-bg); color: var(--known-deviation-fg); }
 .v-not-implemented { background: var(--not-implemented-bg); color: var(--not-implemented-fg); }
 .v-skipped { background: var(--skipped-bg); color: var(--skipped-fg); }
 .v-waived { background: var(--waived-bg); color: var(--waived-fg); }

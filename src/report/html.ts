@@ -14,6 +14,7 @@ import {
   endpointLabel,
   groupBy,
   groupEndpoints,
+  knownDeviationsTitle,
   latencySlowestFirst,
   worstVerdict,
   VERDICTS_WORST_FIRST,
@@ -49,6 +50,7 @@ export function reportHtml(report: RunReport): string {
 ${header(report)}
 <main>
 ${matrixSection(report, directory)}
+${knownDeviationSection(report, directory)}
 ${latencySection(report, directory)}
 </main>
 <script type="application/json" id="${EMBEDDED_DATA_ID}">${jsonForScript(JSON.stringify(data))}</script>
@@ -132,6 +134,25 @@ function matrixCell(e: EndpointInfo, check: CheckKind, findings: Finding[]): { e
     empty: false,
     html: `<td class="v-${worst}" data-verdicts="${present.join(' ')}"><button type="button" data-check="${escapeAttr(check)}" title="${escapeAttr(label)}" aria-label="${escapeAttr(label)}">${VERDICT_SYMBOL[worst]} ${findings.length}</button></td>`,
   };
+}
+
+function knownDeviationSection(report: RunReport, directory: Map<string, EndpointInfo>): string {
+  const known = report.findings.filter((f) => f.verdict === 'known-deviation');
+  if (known.length === 0) return '';
+  const rows = known.map((f) => {
+    const e = directory.get(f.endpoint);
+    return `<tr><td class="mono">${escapeText(e ? endpointLabel(e) : f.endpoint)}</td><td class="mono">${escapeText(f.pointer === undefined ? '' : describePointer(f.pointer))}</td><td class="mono">${escapeText(f.actual ?? '')}</td><td class="mono">${escapeText(f.erratum ?? '')}</td><td>${escapeText(f.reason ?? f.message)}</td></tr>`;
+  });
+  return `<section aria-labelledby="known-title" id="known-deviations">
+<h2 id="known-title">${escapeText(knownDeviationsTitle(report))}</h2>
+<p class="legend">Each differs from the document exactly as an erratum records for this release (schemas/ERRATA.md): true about the broker, not a regression; they fail the run only with --strict-docs.</p>
+<table class="data-table">
+<thead><tr><th>endpoint</th><th>field</th><th>value</th><th>erratum</th><th>why</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
+</section>`;
 }
 
 function latencySection(report: RunReport, directory: Map<string, EndpointInfo>): string {

@@ -10,6 +10,7 @@ import {
   endpointLabel,
   failures,
   findingsByEndpoint,
+  knownDeviationsTitle,
   latencySlowestFirst,
   notImplementedEndpoints,
   VERDICTS_WORST_FIRST,
@@ -26,6 +27,7 @@ export function summaryMarkdown(report: RunReport): string {
     notImplementedSection(report, directory),
     reasonSection('↷ Skipped checks', withVerdict(report.findings, 'skipped'), directory),
     reasonSection('⚑ Waived checks', withVerdict(report.findings, 'waived'), directory),
+    knownDeviationSection(report, directory),
     undocumentedSection(report, directory),
     coverageSection(report, directory),
     latencySection(report, directory),
@@ -119,6 +121,21 @@ function reasonSection(title: string, findings: Finding[], directory: Map<string
     findings.map((f) => [code(endpoint.id), f.check, md(f.reason ?? f.message)]),
   );
   return [`## ${title} (${findings.length})`, '', table(['endpoint', 'check', 'reason'], rows)].join('\n');
+}
+
+function knownDeviationSection(report: RunReport, directory: Map<string, EndpointInfo>): string {
+  const known = withVerdict(report.findings, 'known-deviation');
+  if (known.length === 0) return '';
+  const rows = findingsByEndpoint(known, directory).flatMap(({ endpoint, findings }) =>
+    findings.map((f) => [code(endpoint.id), f.pointer === undefined ? '' : code(readablePointer(f.pointer)), optionalCode(f.actual), code(f.erratum ?? ''), md(f.reason ?? f.message)]),
+  );
+  return [
+    `## ${knownDeviationsTitle(report)} (${known.length})`,
+    '',
+    'Each differs from the document exactly as an erratum records for this release (schemas/ERRATA.md). True findings about the broker, not regressions: they fail the run only with --strict-docs.',
+    '',
+    table(['endpoint', 'field', 'value', 'erratum', 'why'], rows),
+  ].join('\n');
 }
 
 function undocumentedSection(report: RunReport, directory: Map<string, EndpointInfo>): string {

@@ -5,7 +5,7 @@ import type { Finding } from '../findings.ts';
 import { countByVerdict, type RunReport } from './model.ts';
 import { oneLine, plural, truncate } from './text.ts';
 import { describeInterruption, formatDuration, VERDICT_SYMBOL } from './facts.ts';
-import { failures, notImplementedEndpoints, VERDICTS_WORST_FIRST } from './group.ts';
+import { failures, knownDeviationsTitle, notImplementedEndpoints, VERDICTS_WORST_FIRST } from './group.ts';
 
 export interface TerminalOptions {
   /** ANSI colour; defaults to on for a TTY unless NO_COLOR is set. Off in CI logs and pipes. */
@@ -66,6 +66,14 @@ export function terminalSummary(report: RunReport, reportDir: string, opts: Term
     const shown = Math.min(list.length, Math.max(room, 1));
     if (list.length > shown) lines.push(`  … and ${list.length - shown} more`);
     room -= shown;
+  }
+
+  const known = report.findings.filter((f) => f.verdict === 'known-deviation');
+  if (known.length) {
+    lines.push('', paint('bold', `${knownDeviationsTitle(report)}:`));
+    for (const f of known.slice(0, MAX_FAILURE_LINES)) lines.push(`  ${paint('known-deviation', VERDICT_SYMBOL['known-deviation'])} ${fit(`${f.message.replace(/ — known deviation.*$/, '')} [erratum ${f.erratum}]`, width - 4)}`);
+    if (known.length > MAX_FAILURE_LINES) lines.push(`  … and ${known.length - MAX_FAILURE_LINES} more`);
+    lines.push(fit('  (true about the broker and recorded in schemas/ERRATA.md; they fail the run only with --strict-docs)'));
   }
 
   const missing = notImplementedEndpoints(report).length;

@@ -26,7 +26,8 @@ export function runCli(args: string[], opts: { env?: Record<string, string>; onS
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [TSX, join(REPO_ROOT, 'scripts', 'cli.ts'), 'contract', '--reports', reportsRoot, ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, CI: 'true', EMQX_HARNESS_PROGRESS: 'dot', ...opts.env },
+      // the caller's EMQX_* settings (a user pointing tests at their broker) reach a run only when given
+      env: { ...withoutTargetSettings(process.env), CI: 'true', EMQX_HARNESS_PROGRESS: 'dot', ...opts.env },
     });
     let stdout = '';
     let stderr = '';
@@ -49,4 +50,8 @@ export function failures(run: CliRun): Finding[] {
 /** Short listing for assertion messages. */
 export function describe(findings: Finding[]): string {
   return findings.slice(0, 12).map((f) => `  ${f.verdict} ${f.check} ${f.endpoint} ${f.pointer ?? ''}: ${f.message.slice(0, 140)}`).join('\n');
+}
+
+function withoutTargetSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('EMQX_') || k.startsWith('EMQX_HARNESS_')));
 }
