@@ -60,6 +60,8 @@ Run:
   --workers N            parallel workers (default 2)
   --reports DIR          where runs are written (default ./reports)
   --deviate NAME[:ARG]   reference broker only: break the contract in one named way (repeatable)
+  --vary NAME            reference broker only: behave in one benign way real brokers do (order,
+                         lag-counters, late-subscribe, extra-fields, echo-defaults; repeatable)
   --emqx-v3-version X    reference broker only: the 3.x release its /api/v3 emulates
 
 Exit codes: 0 all checks pass (or not-implemented / skipped by policy; undocumented fields and
@@ -104,6 +106,7 @@ export async function runContract(argv: string[]): Promise<number> {
         workers: { type: 'string' },
         reports: { type: 'string' },
         deviate: { type: 'string', multiple: true },
+        vary: { type: 'string', multiple: true },
         'strict-fields': { type: 'boolean' },
         'strict-docs': { type: 'boolean' },
       },
@@ -122,7 +125,7 @@ export async function runContract(argv: string[]): Promise<number> {
   if (!Number.isInteger(workers) || workers < 1 || workers > 16) throw new UsageError('--workers must be a whole number from 1 to 16');
   const timeoutMs = v['timeout-ms'] !== undefined ? Number(v['timeout-ms']) : env.timeoutMs;
   const versions = parseVersions(v['api-version'] ?? env.apiVersion, profile);
-  if ((v.deviate?.length || v['emqx-v3-version']) && profile !== 'reference') throw new UsageError('--deviate and --emqx-v3-version only apply to the reference broker');
+  if ((v.deviate?.length || v.vary?.length || v['emqx-v3-version']) && profile !== 'reference') throw new UsageError('--deviate, --vary and --emqx-v3-version only apply to the reference broker');
 
   const opts: Options = { targets: [], strictFields: v['strict-fields'] ?? false, strictDocs: v['strict-docs'] ?? false, grep: v.grep, workers, reportsRoot: resolve(v.reports ?? join(REPO_ROOT, 'reports')), profile };
   if (profile === 'reference') {
@@ -134,7 +137,7 @@ export async function runContract(argv: string[]): Promise<number> {
       // a random secret per run: nothing to confuse with ordinary words when reports are redacted
       const appSecret = `hx-${randomBytes(12).toString('hex')}`;
       const emqxV3Version = v['emqx-v3-version'];
-      broker = await startReferenceBroker({ httpPort: 0, mqttPort: 0, appSecret, ...(emqxVersion ? { emqxVersion } : {}), ...(emqxV3Version ? { emqxV3Version } : {}), deviations: v.deviate ?? [] });
+      broker = await startReferenceBroker({ httpPort: 0, mqttPort: 0, appSecret, ...(emqxVersion ? { emqxVersion } : {}), ...(emqxV3Version ? { emqxV3Version } : {}), deviations: v.deviate ?? [], variations: v.vary ?? [] });
     } catch (e) {
       throw new UsageError((e as Error).message);
     }

@@ -1,6 +1,6 @@
 // The HTTP client built from the catalog: call an endpoint by id, get the response with
 // its timing and a reproducing curl. Paths and queries are encoded the way EMQX decodes
-// them (EMQX-BEHAVIOUR.md #14): path segments once, query values twice.
+// them (docs/emqx-behaviour.md §14): path segments once, query values twice.
 import { type CatalogEntry, entryById } from './catalog.ts';
 import { curlFor } from './curl.ts';
 import type { Target } from './target.ts';

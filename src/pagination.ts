@@ -1,5 +1,5 @@
 // Pagination conformance: walk every page of a listing and check what the documents and
-// EMQX promise (4.x/Cloud § GET /clients, 3.x § Pagination, EMQX-BEHAVIOUR.md #9, #10):
+// EMQX promise (4.x/Cloud § GET /clients, 3.x § Pagination, docs/emqx-behaviour.md §9, #10):
 // meta echoes page and limit, count and hasnext agree with what was walked, a page past
 // the end is empty, and the pages together hold each item exactly once.
 
@@ -54,7 +54,7 @@ export interface WalkExpectations {
   area: string;
   /** the target's meta carries hasnext (4.x ≥ 4.1, on this endpoint); undefined: the release is unknown, don't check */
   hasnext: boolean | undefined;
-  /** a filter was sent: count is -1 from 4.1 (EMQX-BEHAVIOUR.md #9) */
+  /** a filter was sent: count is -1 from 4.1 (docs/emqx-behaviour.md §9) */
   filtered: boolean;
   /** items the listing must contain (e.g. the clients the test connected) */
   mustContain?: string[];

@@ -52,7 +52,7 @@ export interface TargetInput {
   timeoutMs?: number;
 }
 
-/** Env names users and scripts rely on (DESIGN.md); flags override them. */
+/** Env names users and scripts rely on (docs/architecture.md); flags override them. */
 export function targetInputFromEnv(env: NodeJS.ProcessEnv): TargetInput {
   const bool = (v: string | undefined): boolean | undefined => (v === undefined ? undefined : /^(1|true|yes)$/i.test(v));
   return {

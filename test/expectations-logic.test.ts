@@ -11,8 +11,8 @@ const kick: Expectation = {
   title: 'Kick a client id that is not connected',
   request: { params: { clientid: '$unknownClient' } },
   outcomes: [
-    { versions: '>=4.0.0 <4.3.9', status: 200, contentType: 'json', body: { code: 112 }, source: { behaviour: 'EMQX-BEHAVIOUR.md #7' } },
-    { versions: '>=4.3.9 <5.0.0', status: 200, contentType: 'json', body: { code: 0 }, source: { behaviour: 'EMQX-BEHAVIOUR.md #7' } },
+    { versions: '>=4.0.0 <4.3.9', status: 200, contentType: 'json', body: { code: 112 }, source: { behaviour: 'docs/emqx-behaviour.md §7' } },
+    { versions: '>=4.3.9 <5.0.0', status: 200, contentType: 'json', body: { code: 0 }, source: { behaviour: 'docs/emqx-behaviour.md §7' } },
   ],
 };
 const json = (status: number, body: unknown): ApiResponse => ({ status, headers: { 'content-type': 'application/json' }, text: JSON.stringify(body), json: body, isJson: true, durationMs: 1 });

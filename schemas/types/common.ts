@@ -8,7 +8,7 @@
  */
 export type OkCode = 0;
 /**
- * The documented result-code table (4.x/Cloud § Result codes), plus 116 (bad QoS) which EMQX added in 4.4.2 / 4.3.13 (EMQX-BEHAVIOUR.md #1).
+ * The documented result-code table (4.x/Cloud § Result codes), plus 116 (bad QoS) which EMQX added in 4.4.2 / 4.3.13 (docs/emqx-behaviour.md §1).
  *
  * This interface was referenced by `Common`'s JSON-Schema
  * via the `definition` "resultCode".
@@ -55,7 +55,7 @@ export interface Success {
   [k: string]: unknown;
 }
 /**
- * A business error. EMQX answers it with HTTP 200 (EMQX-BEHAVIOUR.md #1); return({error, Msg}) gives a message without code (#2), so code is optional.
+ * A business error. EMQX answers it with HTTP 200 (docs/emqx-behaviour.md §1); return({error, Msg}) gives a message without code (#2), so code is optional.
  *
  * This interface was referenced by `Common`'s JSON-Schema
  * via the `definition` "errorBody".
@@ -66,7 +66,7 @@ export interface ErrorBody {
   [k: string]: unknown;
 }
 /**
- * Pagination meta (4.x/Cloud § GET /clients; 3.x § Pagination parameters and meta-data). hasnext appeared in 4.1 and is absent on /routes and /banned and in all of 3.x; count is -1 on filtered queries from 4.1 (EMQX-BEHAVIOUR.md #9).
+ * Pagination meta (4.x/Cloud § GET /clients; 3.x § Pagination parameters and meta-data). hasnext appeared in 4.1 and is absent on /routes and /banned and in all of 3.x; count is -1 on filtered queries from 4.1 (docs/emqx-behaviour.md §9).
  *
  * This interface was referenced by `Common`'s JSON-Schema
  * via the `definition` "meta".

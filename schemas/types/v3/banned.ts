@@ -34,7 +34,7 @@ export interface V3BanRecord {
   [k: string]: unknown;
 }
 /**
- * 3.x § "List all Ban Records in the Cluster" (GET /banned): paginated (_page, _limit); 3.x meta has page, limit, count and never hasnext (EMQX-BEHAVIOUR.md #9).
+ * 3.x § "List all Ban Records in the Cluster" (GET /banned): paginated (_page, _limit); 3.x meta has page, limit, count and never hasnext (docs/emqx-behaviour.md §9).
  *
  * This interface was referenced by `V3Banned`'s JSON-Schema
  * via the `definition` "list_banned_response".

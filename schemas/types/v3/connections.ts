@@ -81,7 +81,7 @@ export interface V3Connection {
   [k: string]: unknown;
 }
 /**
- * 3.x § "List all Connections in the Cluster" (GET /connections): paginated (_page, _limit); 3.x meta has page, limit, count and never hasnext (EMQX-BEHAVIOUR.md #9).
+ * 3.x § "List all Connections in the Cluster" (GET /connections): paginated (_page, _limit); 3.x meta has page, limit, count and never hasnext (docs/emqx-behaviour.md §9).
  *
  * This interface was referenced by `V3Connections`'s JSON-Schema
  * via the `definition` "list_connections_response".
@@ -93,7 +93,7 @@ export interface V3ListConnectionsResponse {
   [k: string]: unknown;
 }
 /**
- * 3.x § "List all Connections on a Node" (GET /nodes/{node}/connections): paginated (_page, _limit); 3.x meta has page, limit, count and never hasnext (EMQX-BEHAVIOUR.md #9).
+ * 3.x § "List all Connections on a Node" (GET /nodes/{node}/connections): paginated (_page, _limit); 3.x meta has page, limit, count and never hasnext (docs/emqx-behaviour.md §9).
  *
  * This interface was referenced by `V3Connections`'s JSON-Schema
  * via the `definition` "list_node_connections_response".

@@ -14,7 +14,7 @@ export interface V3Route {
   [k: string]: unknown;
 }
 /**
- * 3.x § "List all Routes in the Cluster" (GET /routes): paginated (_page, _limit); 3.x meta has page, limit, count and never hasnext (EMQX-BEHAVIOUR.md #9). The example request sends no _page/_limit but the answer carries meta (ERRATA: v3.routes-paginated-without-page-params).
+ * 3.x § "List all Routes in the Cluster" (GET /routes): paginated (_page, _limit); 3.x meta has page, limit, count and never hasnext (docs/emqx-behaviour.md §9). The example request sends no _page/_limit but the answer carries meta (ERRATA: v3.routes-paginated-without-page-params).
  *
  * This interface was referenced by `V3Routes`'s JSON-Schema
  * via the `definition` "list_routes_response".

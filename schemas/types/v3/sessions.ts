@@ -54,7 +54,7 @@ export interface V3Session {
   [k: string]: unknown;
 }
 /**
- * 3.x § "List all Sessions in the Cluster" (GET /sessions): paginated (_page, _limit); 3.x meta has page, limit, count and never hasnext (EMQX-BEHAVIOUR.md #9).
+ * 3.x § "List all Sessions in the Cluster" (GET /sessions): paginated (_page, _limit); 3.x meta has page, limit, count and never hasnext (docs/emqx-behaviour.md §9).
  *
  * This interface was referenced by `V3Sessions`'s JSON-Schema
  * via the `definition` "list_sessions_response".
@@ -66,7 +66,7 @@ export interface V3ListSessionsResponse {
   [k: string]: unknown;
 }
 /**
- * 3.x § "List all Sessions on a Node" (GET /nodes/{node}/sessions): paginated (_page, _limit); 3.x meta has page, limit, count and never hasnext (EMQX-BEHAVIOUR.md #9).
+ * 3.x § "List all Sessions on a Node" (GET /nodes/{node}/sessions): paginated (_page, _limit); 3.x meta has page, limit, count and never hasnext (docs/emqx-behaviour.md §9).
  *
  * This interface was referenced by `V3Sessions`'s JSON-Schema
  * via the `definition` "list_node_sessions_response".

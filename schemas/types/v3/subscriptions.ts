@@ -19,7 +19,7 @@ export interface V3Subscription {
   [k: string]: unknown;
 }
 /**
- * 3.x § "List all Subscriptions in the Cluster" (GET /subscriptions): paginated (_page, _limit); 3.x meta has page, limit, count and never hasnext (EMQX-BEHAVIOUR.md #9).
+ * 3.x § "List all Subscriptions in the Cluster" (GET /subscriptions): paginated (_page, _limit); 3.x meta has page, limit, count and never hasnext (docs/emqx-behaviour.md §9).
  *
  * This interface was referenced by `V3Subscriptions`'s JSON-Schema
  * via the `definition` "list_subscriptions_response".
@@ -31,7 +31,7 @@ export interface V3ListSubscriptionsResponse {
   [k: string]: unknown;
 }
 /**
- * 3.x § "List all Subscriptions of a Node" (GET /nodes/{node}/subscriptions): paginated (_page, _limit); 3.x meta has page, limit, count and never hasnext (EMQX-BEHAVIOUR.md #9).
+ * 3.x § "List all Subscriptions of a Node" (GET /nodes/{node}/subscriptions): paginated (_page, _limit); 3.x meta has page, limit, count and never hasnext (docs/emqx-behaviour.md §9).
  *
  * This interface was referenced by `V3Subscriptions`'s JSON-Schema
  * via the `definition` "list_node_subscriptions_response".

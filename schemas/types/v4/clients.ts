@@ -199,7 +199,7 @@ export interface V4ListClientsResponse {
 export interface V4LookupClientResponse {
   code: OkCode;
   /**
-   * Array of Objects (an unknown client gives an empty array: EMQX-BEHAVIOUR.md #6)
+   * Array of Objects (an unknown client gives an empty array: docs/emqx-behaviour.md §6)
    */
   data: V4Client[];
   [k: string]: unknown;

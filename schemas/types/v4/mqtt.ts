@@ -82,7 +82,7 @@ export interface V4MqttPublishResponse {
   [k: string]: unknown;
 }
 /**
- * Per-item result EMQX answers for POST /mqtt/publish_batch, in input order (EMQX-BEHAVIOUR.md #12; not in the document).
+ * Per-item result EMQX answers for POST /mqtt/publish_batch, in input order (docs/emqx-behaviour.md §12; not in the document).
  *
  * This interface was referenced by `V4Mqtt`'s JSON-Schema
  * via the `definition` "publishBatchItemResult".

@@ -17,7 +17,7 @@ export interface V4Route {
   [k: string]: unknown;
 }
 /**
- * Paginated; EMQX never adds hasnext here (EMQX-BEHAVIOUR.md #9).
+ * Paginated; EMQX never adds hasnext here (docs/emqx-behaviour.md §9).
  *
  * This interface was referenced by `V4Routes`'s JSON-Schema
  * via the `definition` "list_routes_response".
