@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { type ApiCall, ApiClient } from '../src/api-client.ts';
 import { TargetError } from '../src/errors.ts';
+import { failureFinding } from '../src/findings.ts';
 import { type ConnectOptions, type TestClient, connectClient } from '../src/mqtt.ts';
 import { type RunConfig, loadRunConfig } from '../src/run-config.ts';
 import { type Target, releaseAtLeast } from '../src/target.ts';
@@ -162,7 +163,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       try {
         await t.fn();
       } catch (e) {
-        check.record({ endpoint: 'cleanup', check: 'semantics', verdict: 'fail', message: `cleanup "${t.label}" failed: ${(e as Error).message}` });
+        check.record(failureFinding('cleanup', 'semantics', `cleanup "${t.label}" failed: ${(e as Error).message}`));
       }
     }
   },

@@ -4,7 +4,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, TestCase, TestResult, FullResult } from '@playwright/test/reporter';
-import type { Finding } from '../src/findings.ts';
+import { type Finding, failureFinding } from '../src/findings.ts';
 import { loadRunConfig } from '../src/run-config.ts';
 
 export const FINDINGS_LOG = 'findings.jsonl';
@@ -30,7 +30,7 @@ export default class FindingsReporter implements Reporter {
     if ((result.status === 'failed' || result.status === 'timedOut') && !recordedFailure) {
       const error = result.error?.message?.split('\n')[0] ?? result.status;
       if (!/TargetError/.test(result.error?.message ?? '') && !/stopped answering/.test(error)) {
-        findings.push({ endpoint, target, check: 'semantics', verdict: 'fail', message: `${test.title}: the test broke off: ${stripAnsi(error)}` });
+        findings.push(failureFinding(endpoint, 'semantics', `${test.title}: the test broke off: ${stripAnsi(error)}`, { target }));
       }
     }
     appendFileSync(join(this.dir, FINDINGS_LOG), JSON.stringify({ project, test: test.title, status: result.status, findings, timings }) + '\n');

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { ApiClient } from '../src/api-client.ts';
 import type { ApiVersion } from '../src/catalog.ts';
 import { TargetError, UsageError } from '../src/errors.ts';
-import { type Finding, failsTheRun } from '../src/findings.ts';
+import { type Finding, failsTheRun, failureFinding } from '../src/findings.ts';
 import { findLeftovers } from '../src/leftovers.ts';
 import { type PresenceMap, decidePresence, notImplementedFindings, obeysPresence } from '../src/presence.ts';
 import { PreflightFailed, preflight } from '../src/preflight.ts';
@@ -239,7 +239,7 @@ async function run(opts: Options): Promise<number> {
   if (!collected.targetDown) {
     for (const t of targets) {
       const sweep = await findLeftovers(new ApiClient(t, nodeTransport(t.tls)), cfg.prefix, presence[t.name]!).catch((e: unknown) => [
-        { endpoint: `${t.apiVersion}.list_brokers`, target: t.name, check: 'semantics' as const, verdict: 'fail' as const, message: `the sweep for leftovers could not run: ${(e as Error).message}` },
+        failureFinding(`${t.apiVersion}.list_brokers`, 'semantics', `the sweep for leftovers could not run: ${(e as Error).message}`),
       ]);
       findings.push(...sweep.map((f) => ({ ...f, target: t.name })));
     }

@@ -61,6 +61,14 @@ export function valueAtPointer(body: unknown, pointer: string): unknown {
   return node;
 }
 
+/**
+ * A failure that is not a comparison (a sweep that could not read, a test that broke off, a
+ * coverage gap): the one constructor used outside the suites' checker.
+ */
+export function failureFinding(endpoint: string, check: CheckKind, message: string, extra: Partial<Finding> = {}): Finding {
+  return { endpoint, check, verdict: 'fail', message, ...extra };
+}
+
 /** `/data/3/port` → `data[3].port`, the form people read in messages. */
 export function readablePointer(pointer: string): string {
   if (pointer === '') return '(body)';

@@ -3,7 +3,7 @@
 // reported and removed. A sweep that cannot read its listing is a finding too: a run
 // that could not look has not shown that nothing is left.
 import type { ApiClient, ApiCall } from './api-client.ts';
-import type { Finding } from './findings.ts';
+import { type Finding, failureFinding } from './findings.ts';
 import type { PresenceMap } from './presence.ts';
 
 interface Sweep {
@@ -37,7 +37,7 @@ export async function findLeftovers(api: ApiClient, prefix: string, presence: Pr
   const out: Finding[] = [];
   for (const sweep of SWEEPS[api.target.apiVersion]) {
     if (presence[sweep.list]?.present === false) continue;
-    const unread = (why: string): Finding => ({ endpoint: sweep.list, check: 'semantics', verdict: 'fail', message: `the sweep for leftovers could not read ${sweep.list}: ${why}` });
+    const unread = (why: string): Finding => failureFinding(sweep.list, 'semantics', `the sweep for leftovers could not read ${sweep.list}: ${why}`);
     let call: ApiCall;
     try {
       call = await api.call(sweep.list, { query: { _limit: 100000 } });
@@ -53,12 +53,7 @@ export async function findLeftovers(api: ApiClient, prefix: string, presence: Pr
     const left = data.filter((i): i is Record<string, unknown> => !!i && typeof i === 'object' && String((i as Record<string, unknown>)[sweep.key] ?? '').startsWith(prefix));
     for (const item of left) {
       const removed = sweep.remove ? await sweep.remove(api, item).then((c) => c.response.status === 200, () => false) : false;
-      out.push({
-        endpoint: sweep.list,
-        check: 'semantics',
-        verdict: 'fail',
-        message: `left on the target after the run: ${sweep.key} ${String(item[sweep.key])} (${removed ? 'removed now' : 'could not remove it'})`,
-      });
+      out.push(failureFinding(sweep.list, 'semantics', `left on the target after the run: ${sweep.key} ${String(item[sweep.key])} (${removed ? 'removed now' : 'could not remove it'})`));
     }
   }
   return out;

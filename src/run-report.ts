@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ApiVersion, catalog } from './catalog.ts';
-import type { CheckKind, Finding } from './findings.ts';
+import { type CheckKind, type Finding, failureFinding } from './findings.ts';
 import type { EndpointLatency, RunReport } from './report/model.ts';
 
 export interface CollectedRun {
@@ -53,10 +53,5 @@ export function coverageOf(versions: ApiVersion[], findings: Finding[]): RunRepo
 export function coverageGaps(coverage: RunReport['coverage']): Finding[] {
   return coverage
     .filter((c) => c.checks.length === 0)
-    .map((c) => ({
-      endpoint: c.endpoint,
-      check: 'status' as const,
-      verdict: 'fail' as const,
-      message: `${c.method} ${c.path}: no contract test covered this endpoint (coverage gate)`,
-    }));
+    .map((c) => failureFinding(c.endpoint, 'status', `${c.method} ${c.path}: no contract test covered this endpoint (coverage gate)`));
 }

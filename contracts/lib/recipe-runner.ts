@@ -2,6 +2,7 @@
 // when the target forbids it, not-implemented when the route is absent, and otherwise
 // the call's answer for the spec to check.
 import type { ApiCall } from '../../src/api-client.ts';
+import { failureFinding } from '../../src/findings.ts';
 import { type ApiVersion, entryById } from '../../src/catalog.ts';
 import { v3Recipes } from '../recipes/v3.ts';
 import { v4Recipes } from '../recipes/v4.ts';
@@ -46,7 +47,7 @@ export async function callByRecipe(ctx: RecipeContext, check: Checker, endpointI
       return undefined;
     }
     if (e.call) check.answered(e.call);
-    else check.record({ endpoint: endpointId, check: 'semantics', verdict: 'fail', message: `setup for ${endpointId} failed: ${e.message}` });
+    else check.record(failureFinding(endpointId, 'semantics', `setup for ${endpointId} failed: ${e.message}`));
     check.skip([endpointId], 'schema', `its setup failed: ${e.message}`);
     test.skip(true, e.message);
     return undefined;
