@@ -35,6 +35,8 @@ export interface KnownDeviation {
   endpoints: string[];
   /** JSON pointer of the failure; a `*` token matches any one token */
   pointer: string;
+  /** only where a field beside the failing one has this value (e.g. connected: false) */
+  when?: { sibling: string; equals: unknown };
   /** the document's form, in words */
   documented: string;
   /** the real form: the field is absent, or the value at the pointer satisfies this JSON Schema */

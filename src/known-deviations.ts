@@ -40,8 +40,14 @@ export function pointerMatches(pattern: string, pointer: string): boolean {
 export function knownDeviationFor(f: Finding, body: unknown, emqxVersion: string | undefined): Indexed | undefined {
   if (f.pointer === undefined || !emqxVersion) return undefined;
   const value = valueAtPointer(body, f.pointer);
+  const sibling = (name: string): unknown => valueAtPointer(body, `${f.pointer!.slice(0, f.pointer!.lastIndexOf('/'))}/${name}`);
   return all().find(
-    (k) => k.deviation.endpoints.includes(f.endpoint) && pointerMatches(k.deviation.pointer, f.pointer!) && semver.satisfies(emqxVersion, k.deviation.releases) && k.matchesReal(value),
+    (k) =>
+      k.deviation.endpoints.includes(f.endpoint) &&
+      pointerMatches(k.deviation.pointer, f.pointer!) &&
+      semver.satisfies(emqxVersion, k.deviation.releases) &&
+      k.matchesReal(value) &&
+      (!k.deviation.when || sibling(k.deviation.when.sibling) === k.deviation.when.equals),
   );
 }
 

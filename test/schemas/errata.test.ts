@@ -119,3 +119,14 @@ test('a known deviation needs its exact real form: another value at the same poi
   assert.ok(r.failures.some((f) => f.verdict === 'fail' && f.pointer === '/data/params/target_qos/type'), 'a number type is a failure');
   assert.ok(!r.ok);
 });
+
+test('a known deviation with a condition holds only where the condition does: socket counters may be missing on a disconnected session only', () => {
+  const ex = loadExamples('v4').find((x) => x.id === 'v4.list_clients@L368:response')!;
+  const body = structuredClone(ex.body) as { data: Record<string, unknown>[] };
+  delete body.data[0]!.recv_oct;
+  const connected = validator.validate('v4.list_clients', 'response', body, '4.4.19');
+  assert.ok(connected.failures.some((f) => f.verdict === 'fail' && f.pointer === '/data/0/recv_oct'), 'a connected client without recv_oct fails');
+  body.data[0]!.connected = false;
+  const gone = validator.validate('v4.list_clients', 'response', body, '4.4.19');
+  assert.ok(gone.ok && gone.failures.some((f) => f.verdict === 'known-deviation' && f.pointer === '/data/0/recv_oct'));
+});
