@@ -494,6 +494,8 @@ export class RuleEngine {
     const rule = this.rules.get(id);
     if (!rule) throw new RuleError(400, `Rule ${id} Not Found`);
     if (this.crashes(rule.origin) && body.enabled !== undefined && typeof body.enabled !== 'boolean') throw new RuleCrash();
+    if (this.crashes(rule.origin) && body.on_action_failed !== undefined && body.on_action_failed !== 'continue' && body.on_action_failed !== 'stop') throw new RuleCrash();
+    if (body.on_action_failed === 'continue' || body.on_action_failed === 'stop') rule.onActionFailed = body.on_action_failed;
     const sql = body.rawsql !== undefined ? this.parse(body.rawsql) : undefined;
     const missing = { resource: false };
     const actions = body.actions !== undefined ? this.buildActions(rule.origin, body.actions, missing) : undefined;

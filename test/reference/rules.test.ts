@@ -188,6 +188,14 @@ test('actions and resource types are listed; web_hook resources are created and 
   const dead = await h.api.post('/resources', { type: 'web_hook', config: { url: 'http://127.0.0.1:9' } });
   assert.equal(dead.json.code, 0);
   assert.deepEqual((await h.api.get(`/resource_status/${dead.json.data.id}`)).json, { code: 400, message: `Resource ${dead.json.data.id} Not Found` });
+  // updating or starting it re-initialises it: refused while the URL is down, nothing changes
+  const upd = await h.api.put(`/resources/${dead.json.data.id}`, { description: 'changed' });
+  assert.match(upd.json.message, /^Bad Arguments: \{error,\{init_resource,\[\{\{emqx_web_hook_actions,on_resource_create\},\{error,\{error,check_http_connectivity_failed\}/);
+  assert.equal((await h.api.get(`/resources/${dead.json.data.id}`)).json.data.description, '');
+  const start = await h.api.post(`/resources/${dead.json.data.id}`, {});
+  assert.match(start.json.message, /^Bad Arguments: \{\{emqx_web_hook_actions,on_resource_create\},\{error,\{error,check_http_connectivity_failed\}/);
+  assert.equal((await h.api.put('/resources/resource:none', 'x')).status, 500, 'the body is read before the lookup');
+  assert.deepEqual((await h.api.put(`/resources/${id}`, { description: 'moved', config: { url: `http://127.0.0.1:${port}/hook2` } })).json, { code: 0 });
   assert.deepEqual((await h.api.delete(`/resources/${dead.json.data.id}`)).json, { code: 0 });
 
   const rule = await h.api.post('/rules', { rawsql: 'SELECT clientid, payload FROM "hook/#"', actions: [{ name: 'data_to_webserver', params: { $resource: id } }] });

@@ -210,13 +210,26 @@ export async function createResource(ctx: Ctx): Promise<Reply> {
   return ok(formatResource(r));
 }
 
-export function updateResource(ctx: Ctx): Reply {
+/** How 4.4.19 reports a web_hook resource that can't reach its URL (its Erlang stack trace left out). */
+const CONNECTIVITY_FAILED = '{{emqx_web_hook_actions,on_resource_create},{error,{error,check_http_connectivity_failed},[]}}';
+
+/**
+ * update_resource re-initialises the resource with the new config (4.3+, observed on 4.4.19):
+ * a URL that does not answer is 400 `Bad Arguments: {error,{init_resource,[…]}}` and nothing
+ * changes. The body is read before the lookup, so a scalar body is 500 even for an unknown id.
+ */
+export async function updateResource(ctx: Ctx): Promise<Reply> {
   const id = ctx.params.id ?? '';
+  const p = bodyObject(ctx);
   const r = ctx.core.rules.resources.get(id);
   if (!r || r.origin !== 'v4') return fail(400, `Resource not found:${id}`);
-  const p = bodyObject(ctx);
+  const config = p.config !== null && typeof p.config === 'object' && !Array.isArray(p.config) ? (p.config as Record<string, unknown>) : r.config;
+  if (ctx.core.behaviour.ruleParamsCrash) {
+    const probe = { ...r, config, alive: undefined, checkedAt: 0 };
+    if (!(await ctx.core.rules.isAlive(probe))) return fail(400, `Bad Arguments: {error,{init_resource,[${CONNECTIVITY_FAILED}]}}`);
+  }
   if (typeof p.description === 'string') r.description = p.description;
-  if (p.config !== null && typeof p.config === 'object' && !Array.isArray(p.config)) r.config = p.config as Record<string, unknown>;
+  r.config = config;
   r.alive = undefined;
   return ok();
 }
@@ -246,7 +259,11 @@ export async function startResource(ctx: Ctx): Promise<Reply> {
   const r = ctx.core.rules.resources.get(id);
   if (!r) return fail(400, `Resource ${id} Not Found`);
   r.alive = undefined;
-  r.initialized = await ctx.core.rules.isAlive(r);
+  const alive = await ctx.core.rules.isAlive(r);
+  if (r.origin !== 'v4') return ok();
+  r.initialized = alive;
+  // 4.3+: a resource that can't be initialised is refused (observed on 4.4.19)
+  if (!alive && ctx.core.behaviour.ruleParamsCrash) return fail(400, `Bad Arguments: ${CONNECTIVITY_FAILED}`);
   return ok();
 }
 
