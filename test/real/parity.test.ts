@@ -125,6 +125,10 @@ async function setup(t: Target, prefix: string): Promise<MqttClient[]> {
   const c2 = await connect(t, `${prefix}-c2`, { clean: false });
   await c2.subscribeAsync(`${prefix}/t/2`, { qos: 2 });
   await c0.publishAsync(`${prefix}/t/1`, 'hello', { qos: 1 });
+  // an offline persistent session
+  const c3 = await connect(t, `${prefix}-c3`, { clean: false });
+  await c3.subscribeAsync(`${prefix}/t/3`, { qos: 1 });
+  await c3.endAsync();
   return [c0, c1, c2];
 }
 
@@ -208,6 +212,9 @@ function extraProbes(): Probe[] {
     p('clients, unfiltered first page', 'GET', () => '/clients?_limit=2'),
     p('subscriptions, unfiltered first page', 'GET', () => '/subscriptions?_limit=2'),
     p('clients by username', 'GET', (c) => `/clients/username/${enc(`${c.prefix}-user`)}`),
+    p('an offline persistent session', 'GET', (c) => `/clients/${enc(`${c.prefix}-c3`)}`),
+    p('subscriptions of an offline session', 'GET', (c) => `/subscriptions/${enc(`${c.prefix}-c3`)}`),
+    p('disconnected sessions', 'GET', (c) => `/clients?conn_state=disconnected&_like_clientid=${enc(c.prefix)}`),
     p('bad proto_ver filter', 'GET', () => '/clients?proto_ver=abc&_limit=1'),
     p('bad qos filter (a throw)', 'GET', () => '/subscriptions?qos=abc'),
     p('non-integer _limit', 'GET', () => '/clients?_limit=abc'),
@@ -421,7 +428,7 @@ test('the reference broker answers like a real EMQX 4.4 for the same requests af
     }
     await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));
     // the persistent session stays after its connection: kick it away on both
-    for (const target of [real, ref]) await send(target, 'DELETE', `/clients/${enc(`${prefix}-c2`)}`).catch(() => {});
+    for (const target of [real, ref]) for (const id of ['c2', 'c3']) await send(target, 'DELETE', `/clients/${enc(`${prefix}-${id}`)}`).catch(() => {});
     await broker.close();
   }
   for (const s of skipped) t.diagnostic(`not compared: ${s}`);
