@@ -25,6 +25,16 @@ export interface PaginationProblem {
   actual: string;
 }
 
+/**
+ * Whether the listing stayed the same size while it was walked: every page reports the same
+ * meta.count. On a broker others use, clients come and go during a walk and pages shift
+ * (docs/emqx-behaviour.md §11); a walk over a changing table proves nothing either way.
+ */
+export function walkWasStable(pages: Page[], pastEnd?: Page): boolean {
+  const counts = [...pages, ...(pastEnd ? [pastEnd] : [])].map((p) => p.meta?.count).filter((c) => typeof c === 'number' && c >= 0);
+  return counts.every((c) => c === counts[0]);
+}
+
 /** Identity of an item, so duplicates and gaps can be seen across pages. */
 export function itemKey(area: string, item: unknown): string {
   const o = (item ?? {}) as Record<string, unknown>;

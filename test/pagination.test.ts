@@ -1,7 +1,7 @@
 // The pagination rules catch each way a listing can be wrong, and pass a correct walk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Page, checkWalk } from '../src/pagination.ts';
+import { type Page, checkWalk, walkWasStable } from '../src/pagination.ts';
 
 const clients = Array.from({ length: 23 }, (_, i) => ({ clientid: `c${i}`, node: 'n@h' }));
 function walk(limit: number, opts: { hasnext?: boolean; count?: number; mutate?: (p: Page) => void } = {}): { pages: Page[]; pastEnd: Page } {
@@ -41,4 +41,12 @@ test('each deviation is caught with its rule', () => {
   w.pastEnd.items = [clients[0]];
   assert.deepEqual(rules(w), ['a page past the end is empty']);
   assert.deepEqual(rules(walk(10, { hasnext: true }), { ...exp, mustContain: ['nobody'] } as typeof exp), ['the walk yields every item the test created']);
+});
+
+test('a walk is stable only when every page reports the same meta.count', () => {
+  const page = (count: unknown): Page => ({ page: 1, limit: 5, items: [], meta: { count } });
+  assert.equal(walkWasStable([page(12), page(12), page(12)]), true);
+  assert.equal(walkWasStable([page(12), page(11)]), false);
+  assert.equal(walkWasStable([page(12), page(12)], page(13)), false, 'the page past the end counts too');
+  assert.equal(walkWasStable([page(-1), page(-1)]), true, 'a filtered walk (count -1) has nothing to compare');
 });
