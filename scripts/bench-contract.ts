@@ -30,4 +30,4 @@ for (let i = 0; i < runs; i++) {
   console.log(`run ${i + 1}: ${seconds.toFixed(1)} s (${checks} findings)`);
 }
 times.sort((a, b) => a - b);
-console.log(`\nnpm start (both API versions, reference broker): median ${times[Math.floor(times.length / 2)]!.toFixed(1)} s, min ${times[0]!.toFixed(1)} s, max ${times.at(-1)!.toFixed(1)} s over ${runs} runs; ${checks} findings per run`);
+console.log(`\nnpm start (/api/v4, /api and /api/v3 on the reference broker): median ${times[Math.floor(times.length / 2)]!.toFixed(1)} s, min ${times[0]!.toFixed(1)} s, max ${times.at(-1)!.toFixed(1)} s over ${runs} runs; ${checks} findings per run`);
