@@ -93,7 +93,15 @@ export class Checker {
     this.timings.push({ endpoint: call.entry.id, ms: call.response.durationMs });
   }
 
+  /**
+   * A pass, unless the call it rests on did not itself succeed: then the call's endpoint
+   * fails instead, whatever the comparison found (a pass needs an answer to check).
+   */
   pass(endpoint: string, check: CheckKind, message: string, call?: ApiCall): void {
+    if (call && !isSuccess(call)) {
+      this.answered(call);
+      return;
+    }
     this.record({ endpoint, check, verdict: 'pass', message, ...(call ? { curl: call.curl } : {}) });
   }
 

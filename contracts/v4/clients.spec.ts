@@ -24,6 +24,7 @@ test.describe('clients', () => {
       await api.call('v4.list_node_clients', { params: { node }, query: { _limit: 10000 } }),
     ];
     for (const call of calls) {
+      if (!check.answered(call)) continue;
       const mine = data(call).filter((c) => c.clientid === client.clientId);
       if (check.expectEqual(call.entry.id, 'semantics', 'lists the connected client exactly once', 1, mine.length, call)) {
         check.expectEqual(call.entry.id, 'semantics', 'reports the CONNECT fields', expected, pick(mine[0], FIELDS), call, '/data/0');
@@ -34,9 +35,9 @@ test.describe('clients', () => {
 
   test('a client id or username nobody uses finds nothing', async ({ api, check, prefix }) => {
     const byId = await api.call('v4.lookup_client', { params: { clientid: `${prefix}-nobody` } });
-    check.expectEqual('v4.lookup_client', 'semantics', 'data for an unknown client', [], data(byId), byId);
+    if (check.answered(byId)) check.expectEqual('v4.lookup_client', 'semantics', 'data for an unknown client', [], data(byId), byId);
     const byName = await api.call('v4.lookup_client_via_username', { params: { username: `${prefix}-nobody` } });
-    check.expectEqual('v4.lookup_client_via_username', 'semantics', 'data for an unknown username', [], data(byName), byName);
+    if (check.answered(byName)) check.expectEqual('v4.lookup_client_via_username', 'semantics', 'data for an unknown username', [], data(byName), byName);
   });
 
   test('kicking a client disconnects it', async ({ api, check, policy, mqttConnect }) => {
@@ -46,8 +47,10 @@ test.describe('clients', () => {
     const call = await api.call('v4.kickout_client', { params: { clientid: client.clientId } });
     check.expectEqual('v4.kickout_client', 'semantics', 'code', 0, codeOf(call), call, '/code');
     check.expectTrue('v4.kickout_client', 'mqtt-effect', 'closes the MQTT connection', await client.waitForClose(5000), 'the connection closed', 'still connected after 5 s', call);
-    const after = await api.call('v4.lookup_client', { params: { clientid: client.clientId } });
-    check.expectEqual('v4.lookup_client', 'semantics', 'a kicked client is gone', [], data(after).filter((c) => c.connected === true), after);
+    await check.eventually('v4.lookup_client', 'semantics', 'a kicked client is gone', async () => {
+      const after = await api.call('v4.lookup_client', { params: { clientid: client.clientId } });
+      return { value: data(after).filter((c) => c.connected === true), call: after };
+    }, (connected) => connected.length === 0, '[] (no connected client of that id)');
   });
 
   test('the 4.1 filters and fuzzy queries return exactly the matching clients', async ({ api, check, policy, mqttConnect, prefix }) => {
@@ -68,6 +71,7 @@ test.describe('clients', () => {
     ];
     for (const [query, expected] of cases) {
       const call = await api.call('v4.list_clients', { query: { ...query, _limit: 10000 } });
+      if (!check.answered(call)) continue;
       check.expectEqual('v4.list_clients', 'semantics', `clients matching ${JSON.stringify(query)}`, expected, ids(call), call);
       const meta = (call.response.json as { meta?: { count?: unknown } } | undefined)?.meta;
       check.expectEqual('v4.list_clients', 'pagination', 'meta.count on a filtered query (4.1+: -1)', -1, meta?.count, call, '/meta/count');
@@ -83,6 +87,6 @@ test.describe('clients', () => {
     const clean = await api.call('v4.clean_acl_cache', { params: { clientid: client.clientId } });
     check.expectEqual('v4.clean_acl_cache', 'semantics', 'code', 0, codeOf(clean), clean, '/code');
     const after = await api.call('v4.list_acl_cache', { params: { clientid: client.clientId } });
-    check.expectEqual('v4.list_acl_cache', 'semantics', 'entries after cleaning', [], data(after), after);
+    if (check.answered(after)) check.expectEqual('v4.list_acl_cache', 'semantics', 'entries after cleaning', [], data(after), after);
   });
 });
