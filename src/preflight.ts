@@ -1,6 +1,7 @@
 // Before any test: is the target reachable, does it take the credentials, is this the
 // API base, and what are its node and release? One clear line on failure, no test wall.
 import { ApiClient } from './api-client.ts';
+import { data } from './answers.ts';
 import { TargetError } from './errors.ts';
 import { normalizeVersion } from './expectations.ts';
 import { connectClient } from './mqtt.ts';
@@ -34,7 +35,7 @@ export async function preflight(target: Target, opts: { mqtt: boolean } = { mqtt
     throw new PreflightFailed(`${call.label} answered 404: is ${target.apiUrl} the API base? (4.x: …/api/v4, 3.x: …/api/v3, Cloud: …/api)`);
   }
   if (res.status >= 500) notes.push(`GET /brokers answered HTTP ${res.status}; the suites will report it`);
-  const first = ((res.json as { data?: unknown } | undefined)?.data as { node?: unknown; version?: unknown }[] | undefined)?.[0];
+  const first = data<{ node?: unknown; version?: unknown }>(call)[0];
   const node = target.node ?? (typeof first?.node === 'string' ? first.node : undefined);
   if (!node) notes.push('node name unknown (GET /brokers did not say): node-scoped endpoints will be skipped; set EMQX_NODE');
   const emqxVersion = target.emqxVersion ?? normalizeVersion(typeof first?.version === 'string' ? first.version : undefined);

@@ -10,7 +10,7 @@ import { type PresenceMap, obeysPresence } from '../../src/presence.ts';
 import type { Target } from '../../src/target.ts';
 import type { ContractValidator } from '../../src/validator.ts';
 import type { Mismatch } from '../../src/expectations.ts';
-import { codeOf } from './data.ts';
+import { codeOf } from '../../src/answers.ts';
 
 export interface Timing {
   endpoint: string;

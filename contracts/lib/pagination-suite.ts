@@ -8,7 +8,7 @@ import { type Page, checkWalk, walkWasStable } from '../../src/pagination.ts';
 import { type Target, releaseAtLeast } from '../../src/target.ts';
 import { test } from '../fixtures.ts';
 import type { Checker } from './checker.ts';
-import { data } from './data.ts';
+import { data, metaOf } from '../../src/answers.ts';
 
 export const FILL = 23;
 const LIMITS = [5, 10, 100];
@@ -24,7 +24,7 @@ export async function walk(api: ApiClient, endpoint: string, opts: CallOptions, 
   const fetch = async (page: number): Promise<Page> => {
     const call = await api.call(endpoint, { ...opts, query: { ...opts.query, _page: page, _limit: limit } });
     check.timing(call);
-    const meta = (call.response.json as { meta?: Page['meta'] } | undefined)?.meta;
+    const meta = metaOf<NonNullable<Page['meta']>>(call);
     return { page, limit, items: data(call), meta };
   };
   // bounded: a target that never runs out of pages must not hang the run

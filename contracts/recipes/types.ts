@@ -4,7 +4,7 @@ import type { ApiCall, ApiClient, CallOptions } from '../../src/api-client.ts';
 import type { TestClient, ConnectOptions } from '../../src/mqtt.ts';
 import type { Target } from '../../src/target.ts';
 import type { Checker } from '../lib/checker.ts';
-import { codeOf } from '../lib/data.ts';
+import { codeOf, dataOf } from '../../src/answers.ts';
 
 export interface RecipeContext {
   api: ApiClient;
@@ -61,6 +61,6 @@ export function residentOf(ctx: RecipeContext): TestClient {
 
 /** After a create call: remove the object by the id its answer carries (if it created one). */
 export function removeCreated(ctx: RecipeContext, call: ApiCall, deleteEndpoint: string, param: string): void {
-  const id = (call.response.json as { data?: { id?: unknown } } | undefined)?.data?.id;
+  const id = dataOf<{ id?: unknown } | undefined>(call)?.id;
   if (typeof id === 'string') removeLater(ctx, `${param} ${id}`, deleteEndpoint, { params: { [param]: id } });
 }

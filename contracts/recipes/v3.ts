@@ -2,7 +2,7 @@
 // index-only routes follow EMQX 3.x's management plugin, since the document shows none.
 import type { Recipe, RecipeContext } from './types.ts';
 import { connectClient } from '../../src/mqtt.ts';
-import { dataOf } from '../lib/data.ts';
+import { dataOf } from '../../src/answers.ts';
 import { SetupFailed, removeCreated, removeLater, residentOf, setup } from './types.ts';
 
 const none: Recipe = { make: async () => ({}) };

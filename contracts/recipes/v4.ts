@@ -1,6 +1,6 @@
 // How to call each endpoint of the 4.x/Cloud document validly (see types.ts).
 import type { Recipe, RecipeContext } from './types.ts';
-import { dataOf } from '../lib/data.ts';
+import { dataOf } from '../../src/answers.ts';
 import { SetupFailed, removeCreated, removeLater, residentOf, setup } from './types.ts';
 
 const none: Recipe = { make: async () => ({}) };

@@ -5,7 +5,7 @@ import type { ApiCall } from '../../src/api-client.ts';
 import { ConnectRefused } from '../../src/mqtt.ts';
 import { HARMLESS_PLUGINS, discardSession } from '../recipes/v3.ts';
 import { test } from '../fixtures.ts';
-import { codeOf, data, pick } from '../lib/data.ts';
+import { codeOf, data, pick } from '../../src/answers.ts';
 import { arrivedBefore } from '../lib/delivery.ts';
 
 const topicsOf = (call: ApiCall): string[] => data(call).map((s) => String(s.topic)).sort();

@@ -1,7 +1,7 @@
 // Clients as real MQTT connections: what the broker reports about them, lookups by id,
 // username and node, filters, ACL cache, and a kick that really disconnects.
 import { test } from '../fixtures.ts';
-import { codeOf, data, pick } from '../lib/data.ts';
+import { codeOf, data, metaOf, pick } from '../../src/answers.ts';
 
 const FIELDS = ['clientid', 'username', 'proto_ver', 'clean_start', 'keepalive', 'connected'];
 
@@ -73,7 +73,7 @@ test.describe('clients', () => {
       const call = await api.call('v4.list_clients', { query: { ...query, _limit: 10000 } });
       if (!check.answered(call)) continue;
       check.expectEqual('v4.list_clients', 'semantics', `clients matching ${JSON.stringify(query)}`, expected, ids(call), call);
-      const meta = (call.response.json as { meta?: { count?: unknown } } | undefined)?.meta;
+      const meta = metaOf<{ count?: unknown }>(call);
       check.expectEqual('v4.list_clients', 'pagination', 'meta.count on a filtered query (4.1+: -1)', -1, meta?.count, call, '/meta/count');
     }
   });

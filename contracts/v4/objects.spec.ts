@@ -2,7 +2,7 @@
 // read back, changed and removed, and a republish rule really republishes.
 import { test } from '../fixtures.ts';
 import type { ApiCall } from '../../src/api-client.ts';
-import { codeOf, data, dataOf, pick } from '../lib/data.ts';
+import { codeOf, data, dataOf, pick } from '../../src/answers.ts';
 
 test.describe('auth data and ACL rules round-trip', () => {
   test('an auth user is added, listed, updated and deleted', async ({ api, check, policy, prefix, cleanup }) => {

@@ -4,7 +4,7 @@
 import type { ApiCall } from '../../src/api-client.ts';
 import { releaseAtLeast } from '../../src/target.ts';
 import { test } from '../fixtures.ts';
-import { codeOf, data } from '../lib/data.ts';
+import { codeOf, data } from '../../src/answers.ts';
 import { arrivedBefore } from '../lib/delivery.ts';
 
 const topicsOf = (call: ApiCall): string[] => data(call).map((s) => String(s.topic)).sort();

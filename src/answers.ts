@@ -1,6 +1,6 @@
-// The one set of readers for answers, so specs and recipes say what they check rather than
-// how to dig for it.
-import type { ApiCall } from '../../src/api-client.ts';
+// The one set of readers for answers (data, code, meta), so suites, recipes, sweeps and
+// probes say what they read rather than how to dig for it.
+import type { ApiCall } from './api-client.ts';
 
 /** `data` as it came (object, list, or undefined). */
 export function dataOf<T = unknown>(call: ApiCall): T {
@@ -11,6 +11,10 @@ export function dataOf<T = unknown>(call: ApiCall): T {
 export function data<T = Record<string, unknown>>(call: ApiCall): T[] {
   const d = dataOf<unknown>(call);
   return Array.isArray(d) ? (d as T[]) : d !== undefined && d !== null ? [d as T] : [];
+}
+
+export function metaOf<T = Record<string, unknown>>(call: ApiCall): T | undefined {
+  return (call.response.json as { meta?: T } | undefined)?.meta;
 }
 
 export function codeOf(call: ApiCall): unknown {
