@@ -5,6 +5,7 @@
 import type { ApiClient, ApiCall } from './api-client.ts';
 import { type Finding, failureFinding } from './findings.ts';
 import type { PresenceMap } from './presence.ts';
+import { dataOf } from './answers.ts';
 
 interface Sweep {
   list: string;
@@ -45,7 +46,7 @@ export async function findLeftovers(api: ApiClient, prefix: string, presence: Pr
       out.push(unread((e as Error).message));
       continue;
     }
-    const data = (call.response.json as { data?: unknown } | undefined)?.data;
+    const data = dataOf(call);
     if (call.response.status !== 200 || !Array.isArray(data)) {
       out.push(unread(`HTTP ${call.response.status} ${call.response.text.slice(0, 80)}`));
       continue;

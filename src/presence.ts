@@ -12,6 +12,7 @@
 //   is byte-for-byte the target's answer to a route that cannot exist.
 import type { ApiCall, ApiClient } from './api-client.ts';
 import { type CatalogEntry, catalog, entryById } from './catalog.ts';
+import { dataOf } from './answers.ts';
 import type { Finding } from './findings.ts';
 
 export interface PresenceDecision {
@@ -36,7 +37,7 @@ export function routeKey(method: string, path: string): string {
 export async function routeList(api: ApiClient): Promise<Set<string> | undefined> {
   const entry = entryById(`${api.target.apiVersion}.list_brokers`);
   const call = await api.raw(entry, 'GET', `${api.target.apiUrl}/`);
-  const data = (call.response.json as { data?: { method?: unknown; path?: unknown }[] } | undefined)?.data;
+  const data = dataOf<{ method?: unknown; path?: unknown }[] | undefined>(call);
   if (!Array.isArray(data) || data.length === 0 || !data.every((r) => typeof r?.method === 'string' && typeof r?.path === 'string')) return undefined;
   return new Set(data.map((r) => routeKey(r.method as string, r.path as string)));
 }
