@@ -26,7 +26,7 @@ export const DEVIATIONS: Readonly<Record<string, DeviationSpec>> = {
   'wrong-status': { arg: 'optional', argHelp: 'STATUS (default 202)', effect: 'success answers use HTTP STATUS', validate: (s) => isInt(s) && Number(s) >= 200 && Number(s) <= 599 },
   slow: { arg: 'optional', argHelp: 'MS (default 2000)', effect: 'delays each answer by MS milliseconds', validate: (s) => /^\d+$/.test(s) },
   'flaky-500': { arg: 'optional', argHelp: 'N (default 5)', effect: 'every Nth matching request answers 500 Internal Error (deterministic)', validate: isPositiveInt },
-  'missing-endpoint': { arg: 'none', argHelp: '', effect: 'answers 404 Not found. (use with @prefix)' },
+  'missing-endpoint': { arg: 'none', argHelp: '', effect: 'answers 404 Not found. and leaves the routes under the prefix out of the route list (use with @prefix)' },
   'drop-publish': { arg: 'none', argHelp: '', effect: '/mqtt/publish(+batch) answers code 0 but delivers nothing' },
   'ignore-kick': { arg: 'none', argHelp: '', effect: 'kick answers code 0 and the client stays connected' },
   'ignore-ban': { arg: 'none', argHelp: '', effect: 'banned entries are stored but CONNECT is not refused' },

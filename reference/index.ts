@@ -1,6 +1,7 @@
 // The reference broker: a real MQTT broker (aedes) plus the EMQX 3.x and 4.x management APIs on
-// one HTTP port, answering from live broker state. Written from the EMQX documents and
-// EMQX-BEHAVIOUR.md only; it imports nothing from the harness (schemas/, src/).
+// one HTTP port, answering from live broker state. Written from the EMQX documents
+// (schemas/source/), docs/emqx-behaviour.md, the EMQX source and a real EMQX 4.4.19 (see README);
+// it imports nothing from the harness (schemas/, src/).
 
 import { ClientRegistry } from './state/clients.ts';
 import { Metrics } from './state/metrics.ts';

@@ -1,4 +1,4 @@
-// Query strings and path segments are decoded the way EMQX decodes them (EMQX-BEHAVIOUR.md §14):
+// Query strings and path segments are decoded the way EMQX decodes them (docs/emqx-behaviour.md §14):
 // a path segment is percent-decoded once and `+` stays `+`; a query value is decoded twice
 // (cowboy turns `+` into a space and `%XX` into bytes, then emqx_mgmt_util:urldecode runs again).
 

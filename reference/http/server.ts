@@ -10,7 +10,7 @@ import { parseQuery, pathSegments } from './query.ts';
 import type { Router } from './router.ts';
 import type { ApiVersion, Core, Ctx } from '../core.ts';
 
-/** One 8 MB body read, as cowboy's default in minirest (EMQX-BEHAVIOUR.md §12). */
+/** One 8 MB body read, as cowboy's default in minirest (docs/emqx-behaviour.md §12). */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export interface HttpOptions {
@@ -172,7 +172,9 @@ export class HttpServer {
       // minirest special-cases its root (dispatch("/", …) in 3.x and in 0.3.12 of 4.4.19): any
       // method but GET is 400 Bad Request (observed on 4.4.19 for POST, PUT, DELETE)
       if (method !== 'GET') return this.send(res, text(400, 'Bad Request'));
-      return this.send(res, dev.applyToSuccess({ kind: 'json', status: 200, body: { code: 0, data: router.listing() } }));
+      // missing-endpoint: a route that is missing is not listed either (listed-404 keeps it listed)
+      const listing = router.listing().filter((r) => !this.core.deviations.active('missing-endpoint', `/${r.path.replace(/^\/+/, '')}`));
+      return this.send(res, dev.applyToSuccess({ kind: 'json', status: 200, body: { code: 0, data: listing } }));
     }
     const match = router.match(method, rest, rawSegments.slice(skip));
     if (!match) return this.frameworkError(res, notFound(), relPath);

@@ -71,10 +71,13 @@ test('nonzero-code keeps HTTP 200; wrong-status changes the status', async () =>
   assert.equal(n.json.code, 0);
 });
 
-test('missing-endpoint answers 404 Not found.; flaky-500 fails every Nth request', async () => {
+test('missing-endpoint answers 404 Not found. and is not listed; flaky-500 fails every Nth request', async () => {
   const s = await h.api.get('/stats');
   assert.equal(s.status, 404);
   assert.equal(s.text, 'Not found.');
+  const listed = (await h.api.get('/')).json.data.map((r: { path: string }) => r.path);
+  assert.ok(!listed.includes('/stats/'), 'a missing endpoint is not in the route list');
+  assert.ok(listed.includes('/nodes/:node/stats/'), 'other paths stay listed');
   const statuses: number[] = [];
   for (let i = 0; i < 6; i++) statuses.push((await h.api.get('/metrics')).status);
   assert.deepEqual(statuses, [200, 200, 500, 200, 200, 500]);
