@@ -96,6 +96,9 @@ test('a client that stops reading raises conn_congestion; closing it deactivates
   );
   assert.equal(activated.activated, true);
   assert.equal(activated.details.clientid, 'slowpoke');
+  // as 4.4.19 prints an alarm: no node, an active one's deactivate_at is "infinity"
+  assert.equal(activated.deactivate_at, 'infinity');
+  assert.deepEqual(Object.keys(activated), ['name', 'message', 'duration', 'details', 'deactivate_at', 'activated', 'activate_at']);
   assert.equal((await h.v3.get('/alarms/present')).json.data[0].alarms[0].id, 'conn_congestion/slowpoke/sleepy');
   slow.end(true);
   (slow.stream as Socket).destroy();

@@ -25,18 +25,21 @@ export const nodeMetrics = (ctx: Ctx): Reply => ok(ordered(ctx.core, ctx.core.vi
 export const listStats = (ctx: Ctx): Reply => ok([{ stats: ordered(ctx.core, ctx.core.views.stats.get()), node: ctx.core.node }]);
 export const nodeStats = (ctx: Ctx): Reply => ok(ordered(ctx.core, ctx.core.views.stats.get()));
 
-function formatAlarm(core: Core, a: Alarm): JsonObject {
-  const out: JsonObject = {
-    node: core.node,
+/**
+ * An alarm as emqx_alarm:normalize/1 and emqx_mgmt's add_duration_field/1 give it (4.4.19,
+ * observed), in jiffy's key order: no `node` (the cluster listing names it outside), and an
+ * active alarm's `deactivate_at` is the atom `infinity`, printed as a string.
+ */
+function formatAlarm(_core: Core, a: Alarm): JsonObject {
+  return {
     name: a.name,
     message: a.message,
-    details: a.details as JsonObject,
     duration: ((a.deactivateAt ?? Date.now()) - a.activateAt) * 1000,
-    activate_at: a.activateAt * 1000,
+    details: a.details as JsonObject,
+    deactivate_at: a.deactivateAt === undefined ? 'infinity' : a.deactivateAt * 1000,
     activated: a.deactivateAt === undefined,
+    activate_at: a.activateAt * 1000,
   };
-  if (a.deactivateAt !== undefined) out.deactivate_at = a.deactivateAt * 1000;
-  return out;
 }
 
 function alarmsOf(core: Core, which: 'all' | 'activated' | 'deactivated'): JsonObject[] {
