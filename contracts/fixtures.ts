@@ -1,5 +1,5 @@
 // The typed fixtures every contract spec uses (Playwright's test.extend). Worker-scoped:
-// the target of this project (one project per API version), the API client built from
+// the target of this project (one project per target: v4, cloud, v3), the API client built from
 // the catalog, the validator, the target's presence decisions (src/presence.ts), and a
 // resident MQTT client. Test-scoped:
 // the finding recorder, a test-unique prefix, real MQTT clients that disconnect by
@@ -203,7 +203,6 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       },
     });
   },
-
 });
 
 export { expect } from '@playwright/test';
