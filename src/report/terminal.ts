@@ -71,7 +71,8 @@ export function terminalSummary(report: RunReport, reportDir: string, opts: Term
   const known = report.findings.filter((f) => f.verdict === 'known-deviation');
   if (known.length) {
     lines.push('', paint('bold', `${knownDeviationsTitle(report)}:`));
-    for (const f of known.slice(0, MAX_FAILURE_LINES)) lines.push(`  ${paint('known-deviation', VERDICT_SYMBOL['known-deviation'])} ${fit(`${f.message.replace(/ — known deviation.*$/, '')} [erratum ${f.erratum}]`, width - 4)}`);
+    // where and what, then the erratum: the document's side is in the erratum
+    for (const f of known.slice(0, MAX_FAILURE_LINES)) lines.push(`  ${paint('known-deviation', VERDICT_SYMBOL['known-deviation'])} ${fit(`${f.message.split(': expected ')[0]}: ${f.actual ?? ''} [${f.erratum}]`, width - 4)}`);
     if (known.length > MAX_FAILURE_LINES) lines.push(`  … and ${known.length - MAX_FAILURE_LINES} more`);
     lines.push(fit('  (true about the broker and recorded in schemas/ERRATA.md; they fail the run only with --strict-docs)'));
   }
