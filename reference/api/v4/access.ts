@@ -127,6 +127,15 @@ const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const V4_AS = ['clientid', 'username', 'peerhost'];
 const V4_AS_MESSAGE = "value of 'as' must be one of: ['clientid', 'username', 'peerhost']";
 
+/** What inet:parse_address accepts, as far as a ban needs: a dotted IPv4 address, or anything with a colon (IPv6). */
+function parsesAsAddress(who: string): boolean {
+  return (IPV4.test(who) && who.split('.').every((x) => Number(x) <= 255)) || who.includes(':');
+}
+
+function wholeSeconds(v: unknown, otherwise: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.floor(v) : otherwise;
+}
+
 /**
  * 4.3+ (emqx_mgmt_api_banned create/2, same in 4.4.19, observed): ensure_required → 107
  * `missing mandatory params: ['who', 'as']`, validate_params → 108 for another `as`, then
@@ -141,9 +150,8 @@ function createBannedV43(ctx: Ctx): Reply {
   if (typeof p.as !== 'string' || !V4_AS.includes(p.as)) return fail(108, V4_AS_MESSAGE);
   const kind = banKind(p.as)!;
   if (!('reason' in p) || typeof p.who !== 'string') throw internalError();
-  if (kind === 'peerhost' && !(IPV4.test(p.who) && p.who.split('.').every((x) => Number(x) <= 255)) && !p.who.includes(':')) throw internalError();
+  if (kind === 'peerhost' && !parsesAsAddress(p.who)) throw internalError();
   const now = Math.floor(Date.now() / 1000);
-  const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.floor(v) : d);
   const entry: BanEntry = {
     who: p.who,
     as: p.as,
@@ -151,8 +159,8 @@ function createBannedV43(ctx: Ctx): Reply {
     reason: typeof p.reason === 'string' ? p.reason : String(p.reason),
     desc: undefined,
     by: typeof p.by === 'string' ? p.by : 'user',
-    at: num(p.at, now),
-    until: num(p.until, now + DEFAULT_BAN_SECONDS),
+    at: wholeSeconds(p.at, now),
+    until: wholeSeconds(p.until, now + DEFAULT_BAN_SECONDS),
   };
   ctx.core.access.banned.set(AccessControl.banKey(kind, entry.who), entry);
   return ok({ ...(p as JsonObject) });
@@ -164,11 +172,10 @@ export function createBanned(ctx: Ctx, idStyle: 'v3' | 'v4'): Reply {
   if (p.who === undefined || p.as === undefined) return fail(107, 'required_params_missing');
   const kind = banKind(p.as);
   if (typeof p.who !== 'string' || p.who === '' || kind === undefined) return fail(108, 'type_error');
-  if (kind === 'peerhost' && !(IPV4.test(p.who) && p.who.split('.').every((x) => Number(x) <= 255)) && !p.who.includes(':')) {
+  if (kind === 'peerhost' && !parsesAsAddress(p.who)) {
     return fail(108, 'bad peerhost');
   }
   const now = Math.floor(Date.now() / 1000);
-  const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.floor(v) : d);
   const entry: BanEntry = {
     who: p.who,
     as: String(p.as),
@@ -176,8 +183,8 @@ export function createBanned(ctx: Ctx, idStyle: 'v3' | 'v4'): Reply {
     reason: typeof p.reason === 'string' ? p.reason : '',
     desc: typeof p.desc === 'string' ? p.desc : undefined,
     by: typeof p.by === 'string' ? p.by : 'user',
-    at: num(p.at, now),
-    until: num(p.until, now + DEFAULT_BAN_SECONDS),
+    at: wholeSeconds(p.at, now),
+    until: wholeSeconds(p.until, now + DEFAULT_BAN_SECONDS),
   };
   ctx.core.access.banned.set(AccessControl.banKey(kind, entry.who), entry);
   return ok(idStyle === 'v3' ? { ...(p as JsonObject) } : formatBan(entry, idStyle));
@@ -205,9 +212,8 @@ export function createBannedV3(ctx: Ctx): Reply {
   const kind = banKind(p.as)!;
   // pack_banned: `{ok, IP} = inet:parse_address(str(Who))` and str/1 only take strings: a crash
   if (typeof p.who !== 'string') throw internalError();
-  if (kind === 'peerhost' && !(IPV4.test(p.who) && p.who.split('.').every((x) => Number(x) <= 255)) && !p.who.includes(':')) throw internalError();
+  if (kind === 'peerhost' && !parsesAsAddress(p.who)) throw internalError();
   const now = Math.floor(Date.now() / 1000);
-  const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.floor(v) : d);
   const entry: BanEntry = {
     who: p.who,
     as: p.as,
@@ -216,7 +222,7 @@ export function createBannedV3(ctx: Ctx): Reply {
     desc: typeof p.desc === 'string' ? p.desc : undefined,
     by: typeof p.by === 'string' ? p.by : 'user',
     at: now,
-    until: num(p.until, now + DEFAULT_BAN_SECONDS),
+    until: wholeSeconds(p.until, now + DEFAULT_BAN_SECONDS),
   };
   ctx.core.access.banned.set(AccessControl.banKey(kind, entry.who), entry);
   return ok({ ...(p as JsonObject) });
