@@ -38,6 +38,7 @@ Target (flags override the env variables in brackets):
   --app-id ID            application id (default admin)                       [EMQX_APP_ID]
                          the secret comes from EMQX_APP_SECRET only (not a flag: shells keep history)
   --mqtt-url URL         MQTT for the semantic checks, e.g. mqtt://host:1883  [EMQX_MQTT_URL]
+                         MQTT credentials for every client: env EMQX_MQTT_USERNAME / EMQX_MQTT_PASSWORD
   --no-mqtt              skip the checks that need MQTT clients
   --node NAME            node name for /nodes/{node}/… (default: from GET /brokers) [EMQX_NODE]
   --api-version V        v3 | v4 (default: from the URL)                     [EMQX_API_VERSION]
