@@ -21,6 +21,11 @@ export function codeOf(call: ApiCall): unknown {
   return (call.response.json as { code?: unknown } | undefined)?.code;
 }
 
+/** The one meaning of a successful call: HTTP 200, a JSON body (by its content type), code 0. */
+export function succeeded(call: ApiCall): boolean {
+  return call.response.status === 200 && call.response.isJson && codeOf(call) === 0;
+}
+
 /** Project an object onto the fields a check compares. */
 export function pick(o: Record<string, unknown> | undefined, fields: string[]): Record<string, unknown> {
   return Object.fromEntries(fields.map((f) => [f, o?.[f]]));

@@ -4,7 +4,7 @@ import type { ApiCall, ApiClient, CallOptions } from '../../src/api-client.ts';
 import type { TestClient, ConnectOptions } from '../../src/mqtt.ts';
 import type { Target } from '../../src/target.ts';
 import type { Checker } from '../lib/checker.ts';
-import { codeOf, dataOf } from '../../src/answers.ts';
+import { dataOf, succeeded } from '../../src/answers.ts';
 
 export interface RecipeContext {
   api: ApiClient;
@@ -43,7 +43,7 @@ export class SetupFailed extends Error {
 /** Make a prerequisite call and insist it succeeded (HTTP 200, code 0). */
 export async function setup(ctx: RecipeContext, endpoint: string, opts: CallOptions): Promise<ApiCall> {
   const call = await ctx.api.call(endpoint, opts);
-  if (call.response.status !== 200 || !call.response.isJson || codeOf(call) !== 0) {
+  if (!succeeded(call)) {
     throw new SetupFailed(`setup ${call.label} answered HTTP ${call.response.status} ${call.response.text.slice(0, 120)}`, call);
   }
   return call;
