@@ -141,15 +141,7 @@ async function main(): Promise<void> {
     } else console.error(`reference: ${err.message}`);
     process.exit(2);
   }
-  const secretNote = opts.appSecret === undefined ? 'secret: (default)' : 'secret: (set)';
-  console.log(`reference broker ${broker.node} (EMQX ${broker.emqxVersion} behaviour on /api/v4, ${broker.emqxV3Version} on /api/v3)`);
-  console.log(`  mqtt    ${broker.mqttUrl}`);
-  console.log(`  api v4  ${broker.apiUrl('v4')}   (EMQX ${broker.emqxVersion})`);
-  console.log(`  api v3  ${broker.apiUrl('v3')}   (EMQX ${broker.emqxV3Version})`);
-  console.log(`  app id: ${broker.appId}  ${secretNote}`);
-  if (opts.allowAnonymous === false) console.log('  anonymous clients: refused');
-  if (opts.deviations?.length) console.log(`  deviations: ${opts.deviations.join(' ')}`);
-  if (opts.variations?.length) console.log(`  variations: ${opts.variations.join(' ')}`);
+  // before the banner: whoever reads the banner as "ready" may signal at once
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -162,6 +154,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  const secretNote = opts.appSecret === undefined ? 'secret: (default)' : 'secret: (set)';
+  console.log(`reference broker ${broker.node} (EMQX ${broker.emqxVersion} behaviour on /api/v4, ${broker.emqxV3Version} on /api/v3)`);
+  console.log(`  mqtt    ${broker.mqttUrl}`);
+  console.log(`  api v4  ${broker.apiUrl('v4')}   (EMQX ${broker.emqxVersion})`);
+  console.log(`  api v3  ${broker.apiUrl('v3')}   (EMQX ${broker.emqxV3Version})`);
+  console.log(`  app id: ${broker.appId}  ${secretNote}`);
+  if (opts.allowAnonymous === false) console.log('  anonymous clients: refused');
+  if (opts.deviations?.length) console.log(`  deviations: ${opts.deviations.join(' ')}`);
+  if (opts.variations?.length) console.log(`  variations: ${opts.variations.join(' ')}`);
 }
 
 void main();
