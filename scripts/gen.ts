@@ -3,6 +3,7 @@
 //   schemas/examples/<version>.json  ← the documents' example bodies (scripts/docs/examples.ts)
 //   schemas/types/*.ts               ← the JSON Schemas (json-schema-to-typescript)
 //   schemas/ERRATA.md                ← schemas/errata/*.json
+//   load/generated/contract.js       ← catalog + JSON Schemas, compiled for k6 (scripts/gen/k6-contract.ts)
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatedFiles } from './gen/outputs.ts';

@@ -63,8 +63,9 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
   ajv: Ajv2020,
 ) => Ajv2020;
 
-function newAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+/** One ajv setup for every use; `standalone` keeps the generated code for k6 (scripts/gen/k6-contract.ts). */
+export function newAjv(opts: { standalone?: boolean } = {}): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, ...(opts.standalone ? { code: { source: true, esm: true } } : {}) });
   addFormats(ajv);
   // descriptive keywords our schemas use for people, not for validation
   ajv.addKeyword({ keyword: 'x-doc' });

@@ -3,6 +3,7 @@
 import { extractExamples } from '../docs/examples.ts';
 import { renderErrata } from './errata.ts';
 import { generatedTypes } from './types.ts';
+import { K6_CONTRACT_FILE, K6_CONTRACT_TYPES, k6Contract, k6ContractTypes } from './k6-contract.ts';
 
 export async function generatedFiles(): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -11,5 +12,7 @@ export async function generatedFiles(): Promise<Map<string, string>> {
   }
   for (const [path, content] of await generatedTypes()) out.set(path, content);
   out.set('schemas/ERRATA.md', renderErrata());
+  out.set(K6_CONTRACT_FILE, await k6Contract());
+  out.set(K6_CONTRACT_TYPES, k6ContractTypes());
   return out;
 }
