@@ -8,16 +8,21 @@ Usage: emqx-harness <command> [options]
 Commands:
   contract    check a target against the documented contract (default: the embedded
               reference broker, both API versions); writes reports/<run-id>/
+  load        k6 load on the management API: publish_batch, paginated listings, a release
+              gate; profiles smoke, stress, soak and capacity (a ramp that finds the knee)
   reference   start the reference broker (a real MQTT broker with the documented API)
 
 Run \`emqx-harness <command> --help\` for the options of a command.
-Exit codes: 0 all checks pass · 1 contract failures · 2 usage, configuration or connectivity error.`;
+Exit codes: 0 all checks pass (load: thresholds held) · 1 contract failures or a threshold breached ·
+2 usage, configuration or connectivity error · 130 interrupted (a partial report is written).`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'contract':
       return (await import('./contract.ts')).runContract(rest);
+    case 'load':
+      return (await import('./load.ts')).runLoad(rest);
     case 'reference': {
       // the reference broker owns its command line; hand the arguments over untouched
       process.argv = [process.argv[0]!, 'reference', ...rest];
@@ -30,7 +35,6 @@ async function main(argv: string[]): Promise<number> {
     case 'help':
       console.log(HELP);
       return command === undefined ? 2 : 0;
-    case 'load':
     case 'swarm':
     case 'compare':
     case 'report':

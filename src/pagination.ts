@@ -35,6 +35,17 @@ export function walkWasStable(pages: Page[], pastEnd?: Page): boolean {
   return counts.every((c) => c === counts[0]);
 }
 
+/**
+ * Whether a listing's meta carries hasnext on a target: 4.x from 4.1 on the listings the
+ * catalog marks (docs/emqx-behaviour.md §9), never on 3.x; undefined when the release is unknown.
+ */
+export function expectsHasnext(apiVersion: 'v3' | 'v4', listingHasHasnext: boolean, emqxVersion: string | undefined): boolean | undefined {
+  if (apiVersion === 'v3' || !listingHasHasnext) return false;
+  if (!emqxVersion) return undefined;
+  const [major = 0, minor = 0] = emqxVersion.split('.').map(Number);
+  return major > 4 || (major === 4 && minor >= 1);
+}
+
 /** Identity of an item, so duplicates and gaps can be seen across pages. */
 export function itemKey(area: string, item: unknown): string {
   const o = (item ?? {}) as Record<string, unknown>;

@@ -1,10 +1,9 @@
 // Pagination conformance on every paginated endpoint of a version: fill a listing with
 // enough objects for several pages, walk it with several _limit values, and hold each
 // walk to the rules of src/pagination.ts.
-import semver from 'semver';
 import type { ApiClient, CallOptions } from '../../src/api-client.ts';
 import { type ApiVersion, catalog, entryById } from '../../src/catalog.ts';
-import { type Page, checkWalk, walkWasStable } from '../../src/pagination.ts';
+import { type Page, checkWalk, expectsHasnext, walkWasStable } from '../../src/pagination.ts';
 import { type Target, releaseAtLeast } from '../../src/target.ts';
 import { test } from '../fixtures.ts';
 import type { Checker } from './checker.ts';
@@ -38,10 +37,7 @@ export async function walk(api: ApiClient, endpoint: string, opts: CallOptions, 
 
 /** Does this endpoint carry meta.hasnext on this target? undefined when the release is unknown. */
 export function hasnextOn(target: Target, endpoint: string): boolean | undefined {
-  const e = entryById(endpoint);
-  if (target.apiVersion === 'v3' || !e.pagination?.hasnext) return false;
-  if (!target.emqxVersion) return undefined;
-  return semver.gte(target.emqxVersion, '4.1.0');
+  return expectsHasnext(target.apiVersion, !!entryById(endpoint).pagination?.hasnext, target.emqxVersion);
 }
 
 export function recordWalk(check: Checker, endpoint: string, label: string, w: Walk, problems: ReturnType<typeof checkWalk>): void {

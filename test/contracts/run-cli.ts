@@ -52,6 +52,6 @@ export function describe(findings: Finding[]): string {
   return findings.slice(0, 12).map((f) => `  ${f.verdict} ${f.check} ${f.endpoint} ${f.pointer ?? ''}: ${f.message.slice(0, 140)}`).join('\n');
 }
 
-function withoutTargetSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function withoutTargetSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('EMQX_') || k.startsWith('EMQX_HARNESS_')));
 }

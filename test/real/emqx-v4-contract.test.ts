@@ -12,24 +12,10 @@ import assert from 'node:assert/strict';
 import { expectations, outcomeFor } from '../../src/expectations.ts';
 import type { Finding } from '../../src/findings.ts';
 import { type CliRun, describe as list, runCli } from '../contracts/run-cli.ts';
-
-const LOCAL = { EMQX_API_URL: 'http://127.0.0.1:38081/api/v4', EMQX_MQTT_URL: 'mqtt://127.0.0.1:31883', EMQX_APP_ID: 'admin', EMQX_APP_SECRET: 'public' };
-
-async function realBroker(): Promise<Record<string, string> | undefined> {
-  const fromEnv = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith('EMQX_') && v !== undefined)) as Record<string, string>;
-  const settings = fromEnv.EMQX_API_URL ? fromEnv : LOCAL;
-  try {
-    const auth = Buffer.from(`${settings.EMQX_APP_ID ?? 'admin'}:${settings.EMQX_APP_SECRET ?? 'public'}`).toString('base64');
-    const res = await fetch(`${settings.EMQX_API_URL}/brokers`, { headers: { authorization: `Basic ${auth}` }, signal: AbortSignal.timeout(3000) });
-    const body = (await res.json()) as { data?: { version?: string }[] };
-    return /^4\./.test(body.data?.[0]?.version ?? '') ? settings : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { NO_REAL_BROKER, realBroker } from './real-broker.ts';
 
 const real = await realBroker();
-const SKIP = real ? false : 'no real EMQX 4.x answers: set EMQX_API_URL, EMQX_APP_ID, EMQX_APP_SECRET, EMQX_MQTT_URL to a real EMQX 4.4 (CI starts one on 127.0.0.1:38081)';
+const SKIP = real ? false : NO_REAL_BROKER;
 const ARGS = ['--profile', 'emqx-v4', '--allow-mutations', '--allow-disruptive'];
 
 /** The endpoints the table says this release does not route: the only not-implemented allowed. */

@@ -1,0 +1,285 @@
+// `emqx-harness load`: resolve the target (or start the reference broker and fill it), run one
+// k6 scenario with a profile, and turn k6's output into reports/<run-id>/load.json and its views.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type LoadOptions, type LoadProfile, PROFILES, SCENARIOS, type ScenarioName, optionsProblem, resolveOptions } from '../load/lib/options.ts';
+import { endpoints } from '../load/generated/contract.js';
+import { UsageError } from '../src/errors.ts';
+import { K6_INSTALL_HINT, findK6, k6Env } from '../src/load/k6-binary.ts';
+import { K6_SAMPLES_FILE, k6PartFrom } from '../src/load/k6-results.ts';
+import { fillBroker } from '../src/load/fill.ts';
+import type { K6Part, LoadReport } from '../src/load/model.ts';
+import { expectsHasnext } from '../src/pagination.ts';
+import { PreflightFailed, preflight } from '../src/preflight.ts';
+import { newRunId, newRunPrefix } from '../src/run-config.ts';
+import { REPO_ROOT } from '../src/schema-registry.ts';
+import { type Target, describeTarget, resolveTarget, secretsOf, targetInputFromEnv } from '../src/target.ts';
+import { writeLoad } from '../src/load/output.ts';
+
+const HARNESS_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+const HELP = `emqx-harness load — k6 load on the EMQX management API (publish_batch, paginated listings, a release gate)
+
+Usage: emqx-harness load [--scenario NAME] [--profile NAME] [options]
+
+With no target given, starts the embedded reference broker on free loopback ports and fills
+it with MQTT clients and subscriptions so the listings have pages to walk.
+
+Scenario and profile:
+  --scenario NAME        publish-batch | listings | gate (default gate)
+  --profile NAME         smoke (seconds, for CI) | stress | soak | capacity (default smoke)
+                         capacity: a stepped arrival-rate ramp that finds the knee, the last rate
+                         at which every threshold held, and reports the step table
+
+Overrides of the profile:
+  --rate N               iterations per second: batches, listing walks, or the gate's mix
+  --duration D           e.g. 30s, 5m, 1h (not for capacity: steps × step duration)
+  --batch-size N         messages per publish_batch (default per profile)
+  --topic PATTERN        publish topic; {vu} k6 VU, {seq} sequence, {i} index in the batch
+  --qos 0|1|2  --payload-size BYTES  --retain  --base64
+  --limit N              _limit of the listing walks
+  --max-vus N            k6's VU ceiling (dropped iterations mean it was too low or the target too slow)
+  --start-rate N --step-rate N --steps N --step-duration D    the capacity ramp
+Thresholds (k6 exits 99 when one is breached, this command then exits 1):
+  --p95 MS  --p99 MS     latency limits of http_req_duration
+  --max-failed R         failed-request rate, 0..1 (default 0.01)
+  --max-code-errors R    rate of HTTP 200 answers whose code is not 0 (default 0.01)
+  --min-checks R         check pass rate (default 0.99)
+
+Target (flags override the env variables in brackets; as for \`emqx-harness contract\`):
+  --target NAME          reference | emqx-v4 | emqx-v3 | emqx-cloud           [EMQX_PROFILE]
+  --api-url URL          API base, e.g. http://host:8081/api/v4               [EMQX_API_URL]
+  --app-id ID            application id (default admin)                       [EMQX_APP_ID]
+                         the secret comes from EMQX_APP_SECRET only, and reaches k6 by its environment
+  --mqtt-url URL         MQTT for filling the broker (--fill)                 [EMQX_MQTT_URL]
+  --node NAME            node for /nodes/{node}/… lookups (default: from GET /brokers) [EMQX_NODE]
+  --emqx-version X.Y.Z   the release (decides meta.hasnext; default: from GET /brokers) [EMQX_VERSION]
+  --insecure             accept any TLS certificate                           [EMQX_TLS_INSECURE]
+  --fill N               connect N MQTT clients (2 subscriptions each) for the run (reference: 200)
+  --deviate NAME[:ARG]   reference broker only: break the contract in one named way (e.g. slow:300)
+  --emqx-ref-version X   reference broker only: the 4.x release it emulates
+  --reports DIR          where runs are written (default ./reports)
+
+k6 comes from K6_BIN or PATH (${K6_INSTALL_HINT.replace(/^install/, 'to install:')}).
+Exit codes: 0 thresholds held (capacity: a knee was found) · 1 a threshold was breached (capacity: even
+the first step broke) · 2 usage, configuration, connectivity, or k6 missing · 130 interrupted (a partial
+report is written).`;
+
+function seconds(raw: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
+  if (!m) throw new UsageError(`${flag} must look like 30s, 5m or 1h, got "${raw}"`);
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : m[2] === 'h' ? n * 3600 : n;
+}
+
+function num(raw: string | undefined, flag: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got "${raw}"`);
+  return n;
+}
+
+export async function runLoad(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        scenario: { type: 'string' },
+        profile: { type: 'string' },
+        rate: { type: 'string' },
+        duration: { type: 'string' },
+        'batch-size': { type: 'string' },
+        topic: { type: 'string' },
+        qos: { type: 'string' },
+        'payload-size': { type: 'string' },
+        retain: { type: 'boolean' },
+        base64: { type: 'boolean' },
+        limit: { type: 'string' },
+        'max-vus': { type: 'string' },
+        'start-rate': { type: 'string' },
+        'step-rate': { type: 'string' },
+        steps: { type: 'string' },
+        'step-duration': { type: 'string' },
+        p95: { type: 'string' },
+        p99: { type: 'string' },
+        'max-failed': { type: 'string' },
+        'max-code-errors': { type: 'string' },
+        'min-checks': { type: 'string' },
+        target: { type: 'string' },
+        'api-url': { type: 'string' },
+        'app-id': { type: 'string' },
+        'mqtt-url': { type: 'string' },
+        node: { type: 'string' },
+        'emqx-version': { type: 'string' },
+        insecure: { type: 'boolean' },
+        fill: { type: 'string' },
+        deviate: { type: 'string', multiple: true },
+        'emqx-ref-version': { type: 'string' },
+        reports: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split('\n')[0]} (see emqx-harness load --help)`);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const scenario = (v.scenario ?? 'gate') as ScenarioName;
+  if (!SCENARIOS.includes(scenario)) throw new UsageError(`unknown scenario "${v.scenario}" (use one of: ${SCENARIOS.join(', ')})`);
+  const profile = (v.profile ?? 'smoke') as LoadProfile;
+  if (!PROFILES.includes(profile)) throw new UsageError(`unknown profile "${v.profile}" (use one of: ${PROFILES.join(', ')}; the target is chosen with --target)`);
+  if (profile === 'capacity' && v.duration) throw new UsageError('--duration does not apply to the capacity profile: its length is --steps × --step-duration');
+  const qos = num(v.qos, '--qos');
+  const thresholds = Object.fromEntries(
+    Object.entries({ p95Ms: num(v.p95, '--p95'), p99Ms: num(v.p99, '--p99'), failedRate: num(v['max-failed'], '--max-failed'), codeErrorRate: num(v['max-code-errors'], '--max-code-errors'), checkRate: num(v['min-checks'], '--min-checks') }).filter(([, x]) => x !== undefined),
+  );
+  const capacity = Object.fromEntries(
+    Object.entries({ startRate: num(v['start-rate'], '--start-rate'), stepRate: num(v['step-rate'], '--step-rate'), steps: num(v.steps, '--steps'), stepDurationS: v['step-duration'] ? seconds(v['step-duration'], '--step-duration') : undefined }).filter(([, x]) => x !== undefined),
+  );
+  const maxVUs = num(v['max-vus'], '--max-vus');
+  const overrides: Partial<LoadOptions> = Object.fromEntries(
+    Object.entries({
+      rate: num(v.rate, '--rate'),
+      durationS: v.duration ? seconds(v.duration, '--duration') : undefined,
+      batchSize: num(v['batch-size'], '--batch-size'),
+      topic: v.topic,
+      qos: qos as 0 | 1 | 2 | undefined,
+      payloadSize: num(v['payload-size'], '--payload-size'),
+      retain: v.retain,
+      base64: v.base64,
+      limit: num(v.limit, '--limit'),
+      maxVUs,
+      preAllocatedVUs: maxVUs !== undefined ? Math.min(maxVUs, 20) : undefined,
+    }).filter(([, x]) => x !== undefined),
+  );
+
+  const env = targetInputFromEnv(process.env);
+  const targetProfile = v.target ?? env.profile ?? (v['api-url'] ?? env.apiUrl ? 'emqx-v4' : 'reference');
+  if ((v.deviate?.length || v['emqx-ref-version']) && targetProfile !== 'reference') throw new UsageError('--deviate and --emqx-ref-version only apply to the reference broker');
+  const reportsRoot = resolve(v.reports ?? join(REPO_ROOT, 'reports'));
+  const started = new Date();
+  const runId = newRunId(`load-${scenario}-${profile}`, started);
+  const prefix = newRunPrefix();
+
+  // check the options before starting anything
+  const probe = resolveOptions({ ...overrides, scenario, profile, runId: prefix, apiVersion: targetProfile === 'emqx-v3' ? 'v3' : 'v4', thresholds: thresholds as never, ...(Object.keys(capacity).length ? { capacity: capacity as never } : {}) });
+  const problem = optionsProblem(probe);
+  if (problem) throw new UsageError(problem);
+
+  const k6 = findK6();
+  if (!k6) {
+    throw new UsageError(`k6 not found: ${K6_INSTALL_HINT}; the k6 part was skipped`);
+  }
+
+  let reference: { close(): Promise<void> } | undefined;
+  let target: Target;
+  let fillCount = num(v.fill, '--fill');
+  if (targetProfile === 'reference') {
+    if (v['api-url'] || env.apiUrl) throw new UsageError('the reference target starts its own broker; drop --api-url / EMQX_API_URL or choose another --target');
+    const { startReferenceBroker } = await import('../reference/index.ts');
+    const appSecret = `hx-${randomBytes(12).toString('hex')}`;
+    let broker;
+    try {
+      broker = await startReferenceBroker({ httpPort: 0, mqttPort: 0, appSecret, deviations: v.deviate ?? [], ...(v['emqx-ref-version'] ? { emqxVersion: v['emqx-ref-version'] } : {}) });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    reference = broker;
+    target = { name: 'v4', profile: 'reference', apiVersion: 'v4', apiUrl: broker.apiUrl('v4'), appId: broker.appId, appSecret: broker.appSecret, mqttUrl: broker.mqttUrl, node: broker.node, emqxVersion: broker.emqxVersion, tls: { insecure: false }, allowMutations: true, allowDisruptive: true, timeoutMs: 10_000 };
+    fillCount ??= 200;
+  } else {
+    target = resolveTarget({ ...env, profile: targetProfile, apiUrl: v['api-url'] ?? env.apiUrl, appId: v['app-id'] ?? env.appId, mqttUrl: v['mqtt-url'] ?? env.mqttUrl, node: v.node ?? env.node, emqxVersion: v['emqx-version'] ?? env.emqxVersion, insecure: v.insecure ?? env.insecure });
+  }
+  try {
+    const pf = await preflight(target, { mqtt: !!fillCount });
+    for (const note of pf.notes) console.log(`note: ${note}`);
+    target = pf.target;
+    console.log(`target ${describeTarget(target)}${target.node ? `, node ${target.node}` : ''}`);
+    const o = resolveOptions({ ...probe, runId: prefix, apiVersion: target.apiVersion, node: target.node, listings: undefined, hasnext: {} });
+    o.hasnext = Object.fromEntries(o.listings.map((id) => [id, expectsHasnext(target.apiVersion, endpoints[id as keyof typeof endpoints].hasnext, target.emqxVersion)]));
+    const again = optionsProblem(o);
+    if (again) throw new UsageError(again);
+    return await runWithK6(o, { k6, target, reportsRoot, runId, started, fillCount: fillCount ?? 0, prefix });
+  } finally {
+    await reference?.close();
+  }
+}
+
+interface RunContext {
+  k6: { path: string; version: string };
+  target: Target;
+  reportsRoot: string;
+  runId: string;
+  started: Date;
+  fillCount: number;
+  prefix: string;
+}
+
+async function runWithK6(o: LoadOptions, ctx: RunContext): Promise<number> {
+  const { target } = ctx;
+  const dir = join(ctx.reportsRoot, ctx.runId);
+  mkdirSync(dir, { recursive: true });
+  const filled = ctx.fillCount && target.mqttUrl ? await fillBroker(target.mqttUrl, { count: ctx.fillCount, prefix: ctx.prefix, username: target.mqttUsername, password: target.mqttPassword, tls: target.tls }) : undefined;
+  if (filled) console.log(`filled the broker with ${filled.clientids.length} MQTT clients (2 subscriptions each)`);
+  let k6Exit: number;
+  let interrupted: string | undefined;
+  try {
+    const scenarioFile = join(REPO_ROOT, 'load', 'scenarios', `${o.scenario}.ts`);
+    const args = ['run', '--out', `csv=${join(dir, K6_SAMPLES_FILE)}`, ...(target.tls.insecure ? ['--insecure-skip-tls-verify'] : []), scenarioFile];
+    // the secret travels in k6's environment only: a command line shows in `ps`
+    const env = k6Env(process.env, { EMQX_API_URL: target.apiUrl, EMQX_APP_ID: target.appId, EMQX_APP_SECRET: target.appSecret, EMQX_TIMEOUT_MS: String(target.timeoutMs), HX_OPTIONS: JSON.stringify(o), HX_RUN_ID: o.runId, HX_PROFILE: o.profile, HX_SUMMARY_DIR: dir });
+    ({ code: k6Exit, interrupted } = await runK6(ctx.k6.path, args, env));
+  } finally {
+    await filled?.close();
+  }
+  const k6Part: K6Part = await k6PartFrom(dir, o, { exitCode: k6Exit, k6Version: ctx.k6.version });
+  const report: LoadReport = {
+    run: { id: ctx.runId, kind: 'load', target: target.apiUrl, ...(target.emqxVersion ? { emqxVersion: target.emqxVersion } : {}), scenario: o.scenario, profile: o.profile, startedAt: ctx.started.toISOString(), finishedAt: new Date().toISOString(), ...(interrupted ? { interrupted: { reason: interrupted } } : {}), harnessVersion: HARNESS_VERSION, shards: 1 },
+    k6: k6Part,
+  };
+  const written = writeLoad(ctx.reportsRoot, report, { secrets: secretsOf(target), color: process.stdout.isTTY && !process.env.CI });
+  rmSync(join(dir, K6_SAMPLES_FILE), { force: true });
+  if (interrupted) return 130;
+  if (k6Exit !== 0 && k6Exit !== 99) {
+    console.error(`emqx-harness: k6 stopped with exit code ${k6Exit}${k6Exit === 107 ? ' (the scenario aborted: see the line above)' : ''}; report in ${written.dir}`);
+    return 2;
+  }
+  if (o.capacity) return k6Part.capacity?.kneeRate !== undefined || k6Part.capacity?.neverBroke ? 0 : 1;
+  return k6Exit === 99 || k6Part.thresholds.some((t) => !t.ok) ? 1 : 0;
+}
+
+/** Runs k6 in its own process group; Ctrl-C is handed to k6 once (it stops and writes its summary), twice kills it. */
+function runK6(path: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; interrupted?: string }> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(path, args, { stdio: 'inherit', env, detached: true });
+    let interrupted: string | undefined;
+    const onSignal = (sig: NodeJS.Signals): void => {
+      if (interrupted) {
+        child.kill('SIGKILL');
+        return;
+      }
+      interrupted = `interrupted by ${sig === 'SIGINT' ? 'Ctrl-C' : sig}`;
+      console.error(`\n${interrupted}: stopping k6 and writing a partial report… (again to force)`);
+      child.kill('SIGINT');
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolveRun({ code: code ?? (signal ? 128 : 1), ...(interrupted ? { interrupted } : {}) });
+    });
+  });
+}
+
+export { PreflightFailed };
