@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type LoadOptions, type LoadProfile, PROFILES, SCENARIOS, type ScenarioName, optionsProblem, resolveOptions } from '../load/lib/options.ts';
@@ -18,6 +19,7 @@ import { newRunId, newRunPrefix } from '../src/run-config.ts';
 import { REPO_ROOT } from '../src/schema-registry.ts';
 import { type Target, describeTarget, resolveTarget, secretsOf, targetInputFromEnv } from '../src/target.ts';
 import { writeLoad } from '../src/load/output.ts';
+import { type CpuTime, watchCpu } from '../src/load/proc-cpu.ts';
 
 const HARNESS_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -232,16 +234,18 @@ async function runWithK6(o: LoadOptions, ctx: RunContext): Promise<number> {
   if (filled) console.log(`filled the broker with ${filled.clientids.length} MQTT clients (2 subscriptions each)`);
   let k6Exit: number;
   let interrupted: string | undefined;
+  let cpu: CpuTime | undefined;
   try {
     const scenarioFile = join(REPO_ROOT, 'load', 'scenarios', `${o.scenario}.ts`);
     const args = ['run', '--out', `csv=${join(dir, K6_SAMPLES_FILE)}`, ...(target.tls.insecure ? ['--insecure-skip-tls-verify'] : []), scenarioFile];
     // the secret travels in k6's environment only: a command line shows in `ps`
     const env = k6Env(process.env, { EMQX_API_URL: target.apiUrl, EMQX_APP_ID: target.appId, EMQX_APP_SECRET: target.appSecret, EMQX_TIMEOUT_MS: String(target.timeoutMs), HX_OPTIONS: JSON.stringify(o), HX_RUN_ID: o.runId, HX_PROFILE: o.profile, HX_SUMMARY_DIR: dir });
-    ({ code: k6Exit, interrupted } = await runK6(ctx.k6.path, args, env));
+    ({ code: k6Exit, interrupted, cpu } = await runK6(ctx.k6.path, args, env));
   } finally {
     await filled?.close();
   }
   const k6Part: K6Part = await k6PartFrom(dir, o, { exitCode: k6Exit, k6Version: ctx.k6.version });
+  if (cpu) k6Part.cpu = { ...cpu, cores: availableParallelism() };
   const report: LoadReport = {
     run: { id: ctx.runId, kind: 'load', target: target.apiUrl, ...(target.emqxVersion ? { emqxVersion: target.emqxVersion } : {}), scenario: o.scenario, profile: o.profile, startedAt: ctx.started.toISOString(), finishedAt: new Date().toISOString(), ...(interrupted ? { interrupted: { reason: interrupted } } : {}), harnessVersion: HARNESS_VERSION, shards: 1 },
     k6: k6Part,
@@ -258,9 +262,10 @@ async function runWithK6(o: LoadOptions, ctx: RunContext): Promise<number> {
 }
 
 /** Runs k6 in its own process group; Ctrl-C is handed to k6 once (it stops and writes its summary), twice kills it. */
-function runK6(path: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; interrupted?: string }> {
+function runK6(path: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; interrupted?: string; cpu?: CpuTime }> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(path, args, { stdio: 'inherit', env, detached: true });
+    const cpu = child.pid ? watchCpu(child.pid) : undefined;
     let interrupted: string | undefined;
     const onSignal = (sig: NodeJS.Signals): void => {
       if (interrupted) {
@@ -277,7 +282,9 @@ function runK6(path: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ 
     child.on('exit', (code, signal) => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      resolveRun({ code: code ?? (signal ? 128 : 1), ...(interrupted ? { interrupted } : {}) });
+      cpu?.stop();
+      const used = cpu?.last();
+      resolveRun({ code: code ?? (signal ? 128 : 1), ...(interrupted ? { interrupted } : {}), ...(used ? { cpu: used } : {}) });
     });
   });
 }

@@ -90,6 +90,8 @@ export interface K6Part {
   /** per second: `reqs`, `failed`, `p50`, `p95`, `p99` (ms) */
   timeline: TimePoint[];
   capacity?: CapacityResult;
+  /** k6's own CPU use over the run (Linux), so a user can see whether the load generator was the limit */
+  cpu?: { userMs: number; systemMs: number; cores: number };
 }
 
 export interface SwarmPart {
