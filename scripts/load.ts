@@ -58,6 +58,7 @@ Target (flags override the env variables in brackets; as for \`emqx-harness cont
                          the secret comes from EMQX_APP_SECRET only, and reaches k6 by its environment
   --mqtt-url URL         MQTT for filling the broker (--fill)                 [EMQX_MQTT_URL]
   --node NAME            node for /nodes/{node}/… lookups (default: from GET /brokers) [EMQX_NODE]
+  --api-version V        v3 | v4 (default: from the URL; reference: v4)       [EMQX_API_VERSION]
   --emqx-version X.Y.Z   the release (decides meta.hasnext; default: from GET /brokers) [EMQX_VERSION]
   --insecure             accept any TLS certificate                           [EMQX_TLS_INSECURE]
   --fill N               connect N MQTT clients (2 subscriptions each) for the run (reference: 200)
@@ -120,6 +121,7 @@ export async function runLoad(argv: string[]): Promise<number> {
         'mqtt-url': { type: 'string' },
         node: { type: 'string' },
         'emqx-version': { type: 'string' },
+        'api-version': { type: 'string' },
         insecure: { type: 'boolean' },
         fill: { type: 'string' },
         deviate: { type: 'string', multiple: true },
@@ -173,7 +175,11 @@ export async function runLoad(argv: string[]): Promise<number> {
   const prefix = newRunPrefix();
 
   // check the options before starting anything
-  const probe = resolveOptions({ ...overrides, scenario, profile, runId: prefix, apiVersion: targetProfile === 'emqx-v3' ? 'v3' : 'v4', thresholds: thresholds as never, ...(Object.keys(capacity).length ? { capacity: capacity as never } : {}) });
+  const apiVersionFlag = v['api-version'] ?? env.apiVersion;
+  if (apiVersionFlag !== undefined && apiVersionFlag !== 'v3' && apiVersionFlag !== 'v4') throw new UsageError(`--api-version must be v3 or v4, got "${apiVersionFlag}"`);
+  const apiUrlGiven = v['api-url'] ?? env.apiUrl;
+  const guessedVersion = apiVersionFlag ?? (targetProfile === 'emqx-v3' || /\/api\/v3\/?$/.test(apiUrlGiven ?? '') ? 'v3' : 'v4');
+  const probe = resolveOptions({ ...overrides, scenario, profile, runId: prefix, apiVersion: guessedVersion, thresholds: thresholds as never, ...(Object.keys(capacity).length ? { capacity: capacity as never } : {}) });
   const problem = optionsProblem(probe);
   if (problem) throw new UsageError(problem);
 
@@ -196,10 +202,11 @@ export async function runLoad(argv: string[]): Promise<number> {
       throw new UsageError((e as Error).message);
     }
     reference = broker;
-    target = { name: 'v4', profile: 'reference', apiVersion: 'v4', apiUrl: broker.apiUrl('v4'), appId: broker.appId, appSecret: broker.appSecret, mqttUrl: broker.mqttUrl, node: broker.node, emqxVersion: broker.emqxVersion, tls: { insecure: false }, allowMutations: true, allowDisruptive: true, timeoutMs: 10_000 };
+    const apiVersion = guessedVersion;
+    target = { name: apiVersion, profile: 'reference', apiVersion, apiUrl: broker.apiUrl(apiVersion), appId: broker.appId, appSecret: broker.appSecret, mqttUrl: broker.mqttUrl, node: broker.node, emqxVersion: apiVersion === 'v3' ? broker.emqxV3Version : broker.emqxVersion, tls: { insecure: false }, allowMutations: true, allowDisruptive: true, timeoutMs: 10_000 };
     fillCount ??= 200;
   } else {
-    target = resolveTarget({ ...env, profile: targetProfile, apiUrl: v['api-url'] ?? env.apiUrl, appId: v['app-id'] ?? env.appId, mqttUrl: v['mqtt-url'] ?? env.mqttUrl, node: v.node ?? env.node, emqxVersion: v['emqx-version'] ?? env.emqxVersion, insecure: v.insecure ?? env.insecure });
+    target = resolveTarget({ ...env, profile: targetProfile, apiVersion: apiVersionFlag, apiUrl: v['api-url'] ?? env.apiUrl, appId: v['app-id'] ?? env.appId, mqttUrl: v['mqtt-url'] ?? env.mqttUrl, node: v.node ?? env.node, emqxVersion: v['emqx-version'] ?? env.emqxVersion, insecure: v.insecure ?? env.insecure });
   }
   try {
     const pf = await preflight(target, { mqtt: !!fillCount });

@@ -45,6 +45,13 @@ test('listings against the filled reference broker: walks judged page by page, l
   assert.ok(summary.metrics.hx_walks_judged!.values.count >= 2, 'walks were judged, not just made');
 });
 
+test('3.x listings (/connections, /sessions, /subscriptions, /routes) and the 3.x gate against the reference broker', { skip: NO_K6, timeout: 120_000 }, async () => {
+  const walks = await runLoadCli(['--scenario', 'listings', '--api-version', 'v3', ...SHORT, '--limit', '10', '--fill', '30']);
+  assertHeld(walks, 'listings');
+  assert.deepEqual(Object.keys(walks.report!.k6!.latencyByEndpoint!).sort(), ['v3.list_connections', 'v3.list_routes', 'v3.list_sessions', 'v3.list_subscriptions']);
+  assertHeld(await runLoadCli(['--scenario', 'gate', '--api-version', 'v3', ...SHORT]), 'gate');
+});
+
 test('gate against the reference broker: the mix holds its thresholds', { skip: NO_K6, timeout: 120_000 }, async () => {
   assertHeld(await runLoadCli(['--scenario', 'gate', ...SHORT]), 'gate');
 });
