@@ -10,6 +10,8 @@ Commands:
               reference broker, both API versions); writes reports/<run-id>/
   load        k6 load on the management API: publish_batch, paginated listings, a release
               gate; profiles smoke, stress, soak and capacity (a ramp that finds the knee)
+  k8s         write Kubernetes manifests that run the load on a cluster (k6-operator TestRun,
+              the swarm as an Indexed Job)
   reference   start the reference broker (a real MQTT broker with the documented API)
 
 Run \`emqx-harness <command> --help\` for the options of a command.
@@ -23,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./contract.ts')).runContract(rest);
     case 'load':
       return (await import('./load.ts')).runLoad(rest);
+    case 'k8s':
+      return (await import('./k8s.ts')).runK8s(rest);
     case 'reference': {
       // the reference broker owns its command line; hand the arguments over untouched
       process.argv = [process.argv[0]!, 'reference', ...rest];
