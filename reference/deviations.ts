@@ -35,6 +35,7 @@ export const DEVIATIONS: Readonly<Record<string, DeviationSpec>> = {
   'list-500-after-delete': { arg: 'none', argHelp: '', effect: 'once a DELETE under the prefix succeeded, GET of the listing at the prefix answers 500 Internal Error (use with @prefix, e.g. @/rules)' },
   'json-as-text': { arg: 'none', argHelp: '', effect: 'successful JSON answers carry content-type text/plain (body unchanged)' },
   'batch-first-only': { arg: 'none', argHelp: '', effect: '/mqtt/publish_batch answers as usual but delivers only its first item' },
+  'drop-mqtt': { arg: 'optional', argHelp: 'N (default 10)', effect: 'every Nth PUBLISH from an MQTT client is acknowledged (QoS 1/2) but routed to no subscriber (deterministic counter; prefix ignored)', validate: isPositiveInt },
 };
 
 export interface Deviation {

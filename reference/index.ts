@@ -129,6 +129,10 @@ export async function startReferenceBroker(opts: ReferenceBrokerOptions = {}): P
     rules: () => core.rules,
     allowAnonymous: opts.allowAnonymous ?? true,
     ignoreBan: () => deviations.has('ignore-ban'),
+    dropMqttEvery: () => {
+      const d = deviations.active('drop-mqtt');
+      return d ? Number(d.arg ?? 10) : 0;
+    },
   });
   const lag = variations.has('lag-counters') ? LAGGING_COUNTER_INTERVAL_MS : undefined;
   core.views = {

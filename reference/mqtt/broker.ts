@@ -72,6 +72,8 @@ export interface MqttOptions {
   allowAnonymous: boolean;
   /** Deviation switches that change broker behaviour (checked on every CONNECT). */
   ignoreBan: () => boolean;
+  /** drop-mqtt: every Nth PUBLISH from a client is acknowledged but never routed (0: off). */
+  dropMqttEvery: () => number;
 }
 
 export interface PublishRequest {
@@ -94,6 +96,8 @@ export class MqttBroker {
   retainedMax = 0;
   readonly shutdownCount = new Map<ShutdownReason, number>();
   private msgCounter = 0;
+  /** PUBLISH packets received from MQTT clients (the drop-mqtt deviation counts them). */
+  private clientPublishes = 0;
 
   private constructor(
     private readonly opts: MqttOptions,
@@ -312,6 +316,13 @@ export class MqttBroker {
   }
 
   private authorizePublish(client: Client | null, packet: PublishPacket, cb: (error?: Error | null) => void): void {
+    const dropEvery = client ? this.opts.dropMqttEvery() : 0;
+    if (dropEvery > 0 && ++this.clientPublishes % dropEvery === 0) {
+      // drop-mqtt: acknowledged as usual (aedes answers PUBACK / PUBREC), routed to nobody
+      packet.topic = `${DENIED_PREFIX}${randomBytes(4).toString('hex')}`;
+      packet.retain = false;
+      return cb(null);
+    }
     const state = this.stateOf(client);
     const rec = state?.record;
     if (!rec) return cb(null);
