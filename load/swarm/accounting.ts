@@ -92,6 +92,9 @@ export interface WorkerFinal {
   /** when the run has shared subscriptions: per publisher, copies beyond the non-shared ones, per sequence */
   surplus?: (Uint16Array | undefined)[];
   copies: number[];
+  /** epoch ms of the first and last copy of an own message (0: none) */
+  firstMs: number;
+  lastMs: number;
   e2e: Record<string, LatencyHistogram>;
   rest?: { copies: number; duplicated: number; seen: Record<string, Uint8Array>; latency: LatencyHistogram };
   foreign: number;
@@ -111,6 +114,8 @@ export class Accounts {
   private readonly restSeen = new Map<string, Uint8Array>();
   /** stamped for this run by sources this shard does not know */
   foreign = 0;
+  firstMs = 0;
+  lastMs = 0;
 
   constructor(
     readonly pubs: readonly PublisherInfo[],
@@ -125,6 +130,8 @@ export class Accounts {
     const pub = this.pubs[p]!;
     const q = pub.qos;
     this.copies[q]!++;
+    if (this.firstMs === 0) this.firstMs = nowMs;
+    this.lastMs = nowMs;
     recordMs(this.hist[q]!, nowMs - sentMs);
     let pair = book.pairs[p];
     if (pair === undefined) {
@@ -244,7 +251,7 @@ export class Accounts {
     for (const q of [0, 1, 2]) ns[q]!.extra = this.used[q]! - ns[q]!.received + (this.groups ? 0 : this.surplusCount[q]!);
     const e2e: Record<string, LatencyHistogram> = {};
     for (const q of new Set(this.pubs.map((p) => p.qos))) e2e[q] = summarize(this.hist[q]!);
-    const out: WorkerFinal = { nonShared: ns, copies: [...this.copies], e2e, foreign: this.foreign };
+    const out: WorkerFinal = { nonShared: ns, copies: [...this.copies], firstMs: this.firstMs, lastMs: this.lastMs, e2e, foreign: this.foreign };
     if (this.groups) out.surplus = this.pubs.map((_, p) => this.surplus[p]);
     if (this.restCopies > 0 || this.restSeen.size > 0) {
       out.rest = { copies: this.restCopies, duplicated: this.restDup, seen: Object.fromEntries(this.restSeen), latency: summarize(this.restHist) };

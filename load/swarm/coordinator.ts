@@ -77,8 +77,11 @@ export interface SwarmResult {
   foreign: number;
   /** seconds spent connecting (first attempt to the last client settled), when that phase completed */
   connectPhaseS?: number;
-  /** messages per second over the publish phase, sent and received */
-  publishPhase?: { seconds: number; sentPerS: number; receivedPerS: number };
+  /**
+   * The publish phase: its length, messages sent per second over it, and copies received per
+   * second from its start to the last copy (end to end throughput).
+   */
+  publishPhase?: { seconds: number; sentPerS: number; receivedPerS: number; copies: number; lastCopyS: number };
 }
 
 interface WorkerState {
@@ -222,11 +225,11 @@ export class Coordinator {
       const connectPhaseS = setupOk ? (Date.now() - connectStart) / 1000 : undefined;
 
       let publishPhase: SwarmResult['publishPhase'];
+      let publishStart = 0;
       let published: number[] = this.pubs.map(() => 0);
       if (!this.stopRequest && o.publishers > 0) {
         this.setPhase('publishing');
         const at = Date.now() + 20;
-        const before = { ...this.totals };
         this.broadcast({ type: 'publish', atEpoch: at });
         await this.until(() => this.alive().every((w) => w.publishFinal), at + o.durationMs + 2000);
         this.broadcast({ type: 'stopPublishing' });
@@ -235,9 +238,10 @@ export class Coordinator {
         const seconds = Math.max(0.001, (Date.now() - at) / 1000);
         published = this.mergedPublished();
         const sentNow = published.reduce((a, b) => a + b, 0);
-        publishPhase = { seconds, sentPerS: sentNow / seconds, receivedPerS: (this.totals.received - before.received) / seconds };
         this.setPhase('draining');
         await this.drain(published);
+        publishPhase = { seconds, sentPerS: sentNow / seconds, receivedPerS: 0, copies: 0, lastCopyS: 0 };
+        publishStart = at;
       } else if (!this.stopRequest) {
         this.setPhase('holding');
         await this.until(() => false, Date.now() + o.durationMs);
@@ -252,6 +256,13 @@ export class Coordinator {
       await this.until(() => this.alive().every((w) => w.closed), Date.now() + 10_000, false);
       result = this.assemble(startedAt, published);
       result.connectPhaseS = connectPhaseS;
+      if (publishPhase) {
+        const finals = this.workers.filter((w) => w.final).map((w) => w.final!.final);
+        const last = Math.max(0, ...finals.map((f) => f.lastMs));
+        publishPhase.copies = finals.reduce((a, f) => a + f.copies[0]! + f.copies[1]! + f.copies[2]!, 0);
+        publishPhase.lastCopyS = last > 0 ? (last - publishStart) / 1000 : 0;
+        publishPhase.receivedPerS = publishPhase.lastCopyS > 0 ? publishPhase.copies / publishPhase.lastCopyS : 0;
+      }
       result.publishPhase = publishPhase;
       return result;
     } finally {

@@ -543,12 +543,10 @@ export class SwarmWorker {
     const now = performance.now();
     const elapsed = now - this.publishT0;
     if (elapsed < 0) return;
-    if (elapsed >= this.o.durationMs) {
-      this.stopPublishing();
-      return;
-    }
+    // at the end of the duration: top up to exactly rate × duration, then stop
+    const over = elapsed >= this.o.durationMs;
     const cap = this.o.messages ?? Infinity;
-    const due = dueCount(this.pubRate, elapsed);
+    const due = over && this.pubRate <= 0 ? 0 : dueCount(this.pubRate, Math.min(elapsed, this.o.durationMs));
     let more = false;
     let allDone = true;
     const run = this.o.runId;
@@ -621,7 +619,7 @@ export class SwarmWorker {
       if (pub.seq >= cap) pub.done = true;
       else if (this.pubRate <= 0 && (qos === 0 || pub.inflight < pub.maxInflight)) more = true;
     }
-    if (allDone && this.pubs.every((p) => p.done)) {
+    if (over || (allDone && this.pubs.every((p) => p.done))) {
       this.stopPublishing();
       return;
     }
