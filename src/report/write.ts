@@ -1,7 +1,7 @@
 // Writes a run's report folder: findings.json and the views of it, each through the one
 // redaction, then points `latest` at the run. Safe for a partial run: Ctrl-C calls this with
 // whatever findings exist, so nothing here assumes a finished run.
-import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunReport } from './model.ts';
 import { redact, redactStrings } from './redact.ts';
@@ -46,16 +46,25 @@ export function findingsJson(report: RunReport): string {
 }
 
 // A reader (a browser on `latest`, CI uploading artifacts) never sees a half-written file.
-function writeAtomically(path: string, text: string): void {
+export function writeAtomically(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, path);
 }
 
+/** The facts `latest` is decided on; contract (findings.json) and load (load.json) runs both carry them. */
+export interface RunStamp {
+  run: { id: string; startedAt: string };
+}
+
 // Re-rendering an older run (`emqx-harness report`) must not steal `latest` from a newer one.
-function isNewestRun(reportsRoot: string, report: RunReport): boolean {
+// The run `latest` points at is a contract run (findings.json), a load run (load.json) or both.
+export function isNewestRun(reportsRoot: string, report: RunStamp): boolean {
   try {
-    const current = JSON.parse(readFileSync(join(latestRunDir(reportsRoot), 'findings.json'), 'utf8')) as RunReport;
+    const dir = latestRunDir(reportsRoot);
+    const file = ['findings.json', 'load.json'].map((name) => join(dir, name)).find((path) => existsSync(path));
+    if (!file) return true;
+    const current = JSON.parse(readFileSync(file, 'utf8')) as RunStamp;
     if (current.run.id === report.run.id) return true;
     const theirs = Date.parse(current.run.startedAt);
     const ours = Date.parse(report.run.startedAt);
@@ -75,7 +84,7 @@ function latestRunDir(reportsRoot: string): string {
  * a rename so it never dangles or vanishes mid-update. Where symlinks are not allowed
  * (Windows without developer mode, some mounted volumes) it is a text file holding the run id.
  */
-function pointLatestAt(reportsRoot: string, runId: string): void {
+export function pointLatestAt(reportsRoot: string, runId: string): void {
   const latest = join(reportsRoot, 'latest');
   const tmp = join(reportsRoot, `.latest.${process.pid}.tmp`);
   rmSync(tmp, { force: true });
