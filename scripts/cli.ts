@@ -12,6 +12,9 @@ Commands:
               gate; profiles smoke, stress, soak and capacity (a ramp that finds the knee)
   k8s         write Kubernetes manifests that run the load on a cluster (k6-operator TestRun,
               the swarm as an Indexed Job)
+  swarm       an MQTT client swarm: connect, subscribe and publish at a rate, with latency,
+              loss and duplicates per QoS; any MQTT broker
+  report      re-render a run's views (report RUN_DIR), or merge shard load reports (report merge)
   reference   start the reference broker (a real MQTT broker with the documented API)
 
 Run \`emqx-harness <command> --help\` for the options of a command.
@@ -40,8 +43,10 @@ async function main(argv: string[]): Promise<number> {
       console.log(HELP);
       return command === undefined ? 2 : 0;
     case 'swarm':
-    case 'compare':
+      return (await import('./swarm.ts')).runSwarm(rest);
     case 'report':
+      return (await import('./report.ts')).runReport(rest);
+    case 'compare':
       throw new UsageError(`"${command}" is not available in this version yet; see emqx-harness --help`);
     default:
       throw new UsageError(`unknown command "${command}"; see emqx-harness --help`);

@@ -64,12 +64,16 @@ export function textSummary(data: K6SummaryData, title: string): string {
   return `${lines.join('\n')}\n\n`;
 }
 
-/** handleSummary's result: files go to HX_SUMMARY_DIR when set (the CLI's run folder). */
+/**
+ * handleSummary's result. Run by `emqx-harness load` (HX_SUMMARY_DIR set: its run folder), the
+ * files go there and the terminal summary is the harness's own, made from every sample; run
+ * with plain `k6 run`, the files go to the working directory and the text to stdout.
+ */
 export function summaryFiles(data: K6SummaryData, env: Record<string, string | undefined>, scenario: string): Record<string, string> {
   const dir = env.HX_SUMMARY_DIR ? `${env.HX_SUMMARY_DIR.replace(/\/+$/, '')}/` : '';
   return {
     [`${dir}k6-summary.json`]: JSON.stringify(data, null, 2),
     [`${dir}k6-junit.xml`]: thresholdsJunit(data, `k6.${scenario}`),
-    stdout: textSummary(data, `${scenario} (k6)`),
+    ...(dir ? {} : { stdout: textSummary(data, `${scenario} (k6)`) }),
   };
 }

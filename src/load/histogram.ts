@@ -38,11 +38,15 @@ export function summarize(h: Histogram): LatencyHistogram {
   };
 }
 
-/** Merge serialised histograms exactly (shards, workers): counts add, percentiles are recomputed. */
+/**
+ * Merge serialised histograms exactly (shards, workers): counts add, percentiles are recomputed.
+ * The max is the largest of the parts' maxima: a decoded histogram knows its max only to the
+ * top of its bucket.
+ */
 export function mergeSummaries(parts: (LatencyHistogram | undefined)[]): LatencyHistogram | undefined {
   const present = parts.filter((p): p is LatencyHistogram => !!p && p.count > 0);
   if (present.length === 0) return parts.find((p) => p) ?? undefined;
   const total = newHistogram();
   for (const p of present) total.add(decodeHistogram(p.hdr));
-  return summarize(total);
+  return { ...summarize(total), max: Math.max(...present.map((p) => p.max)) };
 }

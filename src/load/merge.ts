@@ -32,8 +32,8 @@
 //   Notes name a shard by its run id, or by its place in the list (`shard 2`) when the shards
 //   share one id, as the pods of one distributed run do.
 //
-// The notes travel in `run.notes` (see `LoadRunNotes`): the load model has no field for them
-// yet, and a merged report has to say what it left out wherever it is read again.
+// The notes travel in `run.notes`: a merged report has to say what it left out wherever it is
+// read again.
 import { newRunId } from '../run-config.ts';
 import { mergeSummaries } from './histogram.ts';
 import type {
@@ -47,12 +47,9 @@ import type {
   TimePoint,
 } from './model.ts';
 
-/** `run.notes`: what a merge left out or could not combine, in words for the views. */
-export type LoadRunNotes = LoadRunInfo & { notes?: string[] };
-
 /** The notes a report carries (a merged one); empty for an ordinary run. */
 export function reportNotes(report: LoadReport): string[] {
-  const notes = (report.run as LoadRunNotes).notes;
+  const notes = report.run.notes;
   return Array.isArray(notes) ? notes.filter((n): n is string => typeof n === 'string') : [];
 }
 
@@ -84,7 +81,7 @@ export function mergeLoadReports(reports: LoadReport[], opts: MergeOptions = {})
   const ids = new Set(reports.map((r) => r.run.id));
   const label = (r: LoadReport): string => (ids.size === reports.length ? `shard ${r.run.id}` : `shard ${reports.indexOf(r) + 1}`);
 
-  const run: LoadRunNotes = {
+  const run: LoadRunInfo = {
     id: opts.id ?? (ids.size === 1 && reports.length > 1 ? `${earliest.run.id}-merged` : mergedRunId(earliest.run.startedAt, joined(reports.map((r) => r.run.profile)))),
     kind: 'load',
     target: joined(reports.map((r) => r.run.target)),
@@ -178,7 +175,7 @@ function mergeK6(shards: Shard<K6Part>[], earliestMs: number, label: (r: LoadRep
   if (exitCode !== undefined) k6.exitCode = exitCode;
   const version = joinedOptional(parts.map((p) => p.k6Version));
   if (version !== undefined) k6.k6Version = version;
-  const latency = mergeLatency(parts.map((p) => p.latency));
+  const latency = mergeSummaries(parts.map((p) => p.latency));
   if (latency) k6.latency = latency;
   const byEndpoint = mergeHistogramMaps(parts.map((p) => p.latencyByEndpoint));
   if (byEndpoint) k6.latencyByEndpoint = byEndpoint;
@@ -220,9 +217,9 @@ function mergeSwarm(shards: Shard<SwarmPart>[], earliestMs: number, notes: strin
     delivery: sortedByKey(delivery),
     timeline: mergeTimelines(shards.map((s) => ({ startMs: startMs(s.report), timeline: s.part.timeline })), earliestMs, 'swarm', notes),
   };
-  const connect = mergeLatency(parts.map((p) => p.connectLatency));
+  const connect = mergeSummaries(parts.map((p) => p.connectLatency));
   if (connect) swarm.connectLatency = connect;
-  const subscribe = mergeLatency(parts.map((p) => p.subscribeLatency));
+  const subscribe = mergeSummaries(parts.map((p) => p.subscribeLatency));
   if (subscribe) swarm.subscribeLatency = subscribe;
   const cpus = parts.map((p) => p.cpu).filter((c): c is NonNullable<SwarmPart['cpu']> => c !== undefined);
   // CPU time adds up; so do the cores: the shards ran on their own machines or pods
@@ -245,7 +242,7 @@ function mergeRestToMqtt(parts: RestToMqtt[]): RestToMqtt {
     duplicated: parts.reduce((n, p) => n + p.duplicated, 0),
     ratio: sent > 0 ? delivered / sent : 0,
   };
-  const latency = mergeLatency(parts.map((p) => p.latency));
+  const latency = mergeSummaries(parts.map((p) => p.latency));
   if (latency) out.latency = latency;
   return out;
 }
@@ -270,12 +267,6 @@ function worstExitCode(codes: (number | undefined)[]): number | undefined {
   return known.find((c) => c !== 0 && c !== 99) ?? (known.includes(99) ? 99 : 0);
 }
 
-/** `mergeSummaries`, with the exact max: the largest of the parts' maxima. */
-function mergeLatency(parts: (LatencyHistogram | undefined)[]): LatencyHistogram | undefined {
-  const merged = mergeSummaries(parts);
-  const maxima = parts.filter((p): p is LatencyHistogram => !!p && p.count > 0).map((p) => p.max);
-  return merged && maxima.length > 0 ? { ...merged, max: Math.max(...maxima) } : merged;
-}
 
 function mergeHistogramMaps(maps: (Record<string, LatencyHistogram> | undefined)[]): Record<string, LatencyHistogram> | undefined {
   const present = maps.filter((m): m is Record<string, LatencyHistogram> => m !== undefined);
@@ -283,7 +274,7 @@ function mergeHistogramMaps(maps: (Record<string, LatencyHistogram> | undefined)
   const keys = [...new Set(present.flatMap((m) => Object.keys(m)))].sort();
   const out: Record<string, LatencyHistogram> = {};
   for (const key of keys) {
-    const merged = mergeLatency(present.map((m) => m[key]));
+    const merged = mergeSummaries(present.map((m) => m[key]));
     if (merged) out[key] = merged;
   }
   return out;

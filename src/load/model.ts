@@ -134,6 +134,8 @@ export interface LoadRunInfo {
   harnessVersion: string;
   /** how many shards were merged into this report (a distributed run); 1 otherwise */
   shards: number;
+  /** what a merge left out or could not combine, in words for the views */
+  notes?: string[];
 }
 
 export interface LoadReport {

@@ -1,13 +1,9 @@
-// Where a load run ends: its report written (load.json and its views) and summed up on the terminal.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Where a load run ends: its report written (load.json, load.html, junit.xml) and summed up on the terminal.
 import type { LoadReport } from './model.ts';
-import { redact } from '../report/redact.ts';
+import { loadTerminalSummary, writeLoadReport } from './write.ts';
 
 export function writeLoad(reportsRoot: string, report: LoadReport, opts: { secrets: string[]; color: boolean }): { dir: string } {
-  const dir = join(reportsRoot, report.run.id);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'load.json'), redact(`${JSON.stringify(report, null, 2)}\n`, opts.secrets));
-  console.log(`report: ${dir}`);
-  return { dir };
+  const written = writeLoadReport(reportsRoot, report, { secrets: opts.secrets });
+  process.stdout.write(loadTerminalSummary(report, written.dir, { color: opts.color, secrets: opts.secrets }));
+  return { dir: written.dir };
 }
