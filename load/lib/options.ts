@@ -89,7 +89,7 @@ export function profileDefaults(profile: LoadProfile): Partial<LoadOptions> {
         batchSize: 10,
         limit: 50,
         maxPages: 50,
-        capacity: { startRate: 100, stepRate: 100, steps: 10, stepDurationS: 10 },
+        capacity: { startRate: 100, stepRate: 50, steps: 16, stepDurationS: 8 },
         // a capacity step holds while answers stay fast; the knee is where they stop
         thresholds: { ...BASE_THRESHOLDS, p95Ms: 100, p99Ms: 250 },
       };
