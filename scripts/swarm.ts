@@ -76,7 +76,8 @@ Run:
                           arrived for --drain-quiet (default 1s) with nothing in flight
   --overlap MODEL         how the broker counts copies for one client's overlapping subscriptions:
                           auto (default: measured by a probe client when a subscriber holds two or
-                          more filters), per-subscription (EMQX, mosquitto with MQTT 5),
+                          more filters), per-subscription (mosquitto with MQTT 5), per-filter
+                          (EMQX 4.4: the first subscription of a filter counts, $share/g/f is f),
                           per-client (aedes, the reference broker), per-client-all (mosquitto, 3.1.1)
   --workers N             worker processes (default: one per core)
   --shard I/N             Kubernetes Indexed Jobs: this pod is shard I of N (client indexes

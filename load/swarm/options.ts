@@ -12,9 +12,12 @@ export type Qos = 0 | 1 | 2;
 
 /**
  * How a broker counts copies when one client holds several subscriptions matching a topic
- * (observed, see the notes in topics.ts):
+ * (observed, see the table in topics.ts):
  * - `per-subscription`: one copy per matching subscription, each `$share` group its own copy
- *   (EMQX 4.4 with MQTT 3.1.1 and 5, mosquitto 2.0 with MQTT 5);
+ *   (mosquitto 2.0 with MQTT 5);
+ * - `per-filter`: a client's subscriptions are keyed by their real filter (`$share/g/f` is `f`):
+ *   the first subscription of a filter counts, later ones with the same filter change nothing;
+ *   then one copy per matching subscription (EMQX 4.4, MQTT 3.1.1 and 5);
  * - `per-client`: one copy per client for all its matching non-shared subscriptions, plus one per
  *   matching `$share` group (aedes, so the reference broker);
  * - `per-client-all`: one copy per client whatever matched, shared or not (mosquitto 2.0 with
@@ -22,7 +25,9 @@ export type Qos = 0 | 1 | 2;
  * - `auto`: measured at the start with one probe client when some client has two or more
  *   subscriptions (models only differ then), `per-subscription` otherwise.
  */
-export type OverlapModel = 'per-subscription' | 'per-client' | 'per-client-all';
+export type OverlapModel = 'per-subscription' | 'per-filter' | 'per-client' | 'per-client-all';
+
+export const OVERLAP_MODELS: readonly OverlapModel[] = ['per-subscription', 'per-filter', 'per-client', 'per-client-all'];
 
 export interface SwarmOptions {
   /** mqtt://host:port or mqtts://host:port (tcp://, ssl://, tls:// accepted) */
@@ -255,7 +260,7 @@ export function validateOptions(o: SwarmOptions): SwarmOptions {
   int(o.workers, '--workers', 1, 64);
   int(o.shard.count, '--shard N', 1);
   int(o.shard.index, '--shard I', 0, o.shard.count - 1);
-  if (!['auto', 'per-subscription', 'per-client', 'per-client-all'].includes(o.overlap)) throw new UsageError(`--overlap must be auto, per-subscription, per-client or per-client-all, got "${o.overlap}"`);
+  if (o.overlap !== 'auto' && !OVERLAP_MODELS.includes(o.overlap)) throw new UsageError(`--overlap must be auto, ${OVERLAP_MODELS.join(', ')}, got "${o.overlap}"`);
   checkPattern('client id', o.clientIdPattern);
   if (o.clients * o.shard.count > 1 && !o.clientIdPattern.includes('{i}')) throw new UsageError('--client-id must contain {i} when there is more than one client (client ids must differ)');
   if (o.usernamePattern !== undefined) checkPattern('username', o.usernamePattern);

@@ -8,7 +8,8 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { TargetError } from '../../src/errors.ts';
 import { CONNACK, PUBACK, PUBLISH, SUBACK, DISCONNECT_V4, DISCONNECT_V5, connackReason, encodeConnect, encodeSubscribe, readVarint, varintSize, writeVarint } from './codec.ts';
-import { type OverlapModel, type SwarmOptions, expandPattern, globalIndex, parseMqttUrl } from './options.ts';
+import { OVERLAP_MODELS, type OverlapModel, type SwarmOptions, expandPattern, globalIndex, parseMqttUrl } from './options.ts';
+import { expectedCopies } from './topics.ts';
 
 interface Waiter {
   type: number;
@@ -200,21 +201,23 @@ export async function preflight(o: SwarmOptions, probeOverlap: boolean): Promise
   }
   try {
     if (!probeOverlap) return {};
+    // overlapping plain filters, a shared filter alone on its topic (x), and a shared filter
+    // after a plain one of the same filter (y): each model predicts its own pair of counts
     const base = `hxprobe/${o.runId}/${tag}`;
-    const topic = `${base}/x`;
-    const codes = await c.subscribe([`${base}/#`, topic, `$share/hxp${tag}/${topic}`], timeout);
-    const plainOk = codes[0]! < 0x80 && codes[1]! < 0x80;
-    const sharedOk = codes[2]! < 0x80;
-    if (!plainOk) return { note: 'the overlap probe could not subscribe; assuming per-subscription copies' };
-    await c.publish(topic, 'hx-overlap-probe', timeout);
-    const most = sharedOk ? 3 : 2;
-    const n = await c.waitFor(() => c.received.get(topic) ?? 0, most, 500, 3000);
-    let measured: OverlapModel;
-    if (n >= most) measured = 'per-subscription';
-    else if (n === 0) return { note: 'the overlap probe received nothing; assuming per-subscription copies' };
-    else if (sharedOk) measured = n === 2 ? 'per-client' : 'per-client-all';
-    else measured = 'per-client';
-    return { measured, note: `overlap probe: ${n} cop${n === 1 ? 'y' : 'ies'} for 2 overlapping subscriptions${sharedOk ? ' + 1 shared' : ''} → ${measured}` };
+    const [x, y] = [`${base}/x`, `${base}/y`];
+    const subs = [`${base}/#`, `${base}/+`, `$share/hxp${tag}/${x}`, y, `$share/hxp${tag}/${y}`];
+    const codes = await c.subscribe(subs, timeout);
+    const granted = subs.filter((_, k) => codes[k]! < 0x80);
+    if (granted.length < 2) return { note: 'the overlap probe could not subscribe; assuming per-subscription copies' };
+    await c.publish(x, 'hx-overlap-probe', timeout);
+    await c.publish(y, 'hx-overlap-probe', timeout);
+    const count = (): number => (c.received.get(x) ?? 0) + (c.received.get(y) ?? 0);
+    await c.waitFor(count, 7, 500, 3000);
+    const seen = [c.received.get(x) ?? 0, c.received.get(y) ?? 0] as const;
+    const match = OVERLAP_MODELS.find((m) => expectedCopies([granted], x, m) === seen[0] && expectedCopies([granted], y, m) === seen[1]);
+    const what = `overlap probe: ${seen[0]} + ${seen[1]} copies for ${granted.length} overlapping subscriptions`;
+    if (!match) return { note: `${what} fit no known model; assuming per-subscription copies (set --overlap to choose)` };
+    return { measured: match, note: `${what} → ${match}` };
   } catch (e) {
     throw new TargetError(`the broker at ${url.display} broke off the overlap probe: ${(e as Error).message}`);
   } finally {

@@ -2,18 +2,23 @@
 // wildcard-first match of `$` topics), an index of many filters, and how many copies of one
 // message a client should get.
 //
-// Overlapping subscriptions of one client, observed with mqtt.js clients (one client holding
-// `t/#`, `t/+/x`, `t/a/x`; another publishing to `t/a/x` at QoS 0, 1 and 2):
+// Overlapping subscriptions of one client, observed with mqtt.js clients (one SUBSCRIBE; another
+// client publishes once to `t/a/x` at QoS 1; copies the subscriber received):
 //
-// | broker                        | 3 overlapping filters | + `$share/g1/t/#`, `$share/g2/t/a/+` | `$share/g1/t/#` + `$share/g1/t/a/+` |
-// | ----------------------------- | --------------------- | ------------------------------------ | ----------------------------------- |
-// | EMQX 4.4.19, MQTT 3.1.1 and 5 | 3 copies              | +2 copies                            | 2 copies                            |
-// | mosquitto 2.0.11, MQTT 5      | 3 copies              | +2 copies                            | 2 copies                            |
-// | mosquitto 2.0.11, MQTT 3.1.1  | 1 copy                | still 1 copy in total                | 1 copy                              |
-// | aedes 1.2 (reference broker)  | 1 copy                | +2 copies                            | 2 copies                            |
+// | subscriptions (filters under `t/`)            | EMQX 4.4.19, 3.1.1 and 5 | mosquitto 2.0.11, MQTT 5 | mosquitto 2.0.11, 3.1.1 | aedes 1.2 (reference) |
+// | --------------------------------------------- | ------------------------ | ------------------------ | ----------------------- | --------------------- |
+// | `#`, `+/x`, `a/x`                             | 3                        | 3                        | 1                       | 1                     |
+// | `#`, `$share/g1/a/x`                          | 2                        | 2                        | 1                       | 2                     |
+// | `$share/g1/#`, `$share/g1/a/+`                | 2                        | 2                        | 1                       | 2                     |
+// | `#`, `+/x`, `a/x`, `$share/G/#`, `$share/H/a/x` | 3                      | 5                        | 1                       | 3                     |
+// | `a/x`, `$share/G/a/x` (either order)          | 1                        | 2                        | 1                       | 2                     |
 //
-// So a shared group is keyed by (group, filter) everywhere, and the three models of
-// options.ts (`per-subscription`, `per-client`, `per-client-all`) cover what was seen.
+// EMQX keys a client's subscriptions by the real filter (`$share/g/f` is `f`,
+// emqx_broker:subscribe/3 only updates options for a filter the client already holds): the
+// first subscription of a filter counts and later ones are ignored (seen on 4.4.19 with a second
+// member: `$share/G/f` then `f` leaves the client a group member; `f` then `$share/G/f` leaves
+// it a plain subscriber). A shared group is (group, filter) everywhere. The four models of
+// options.ts (`per-subscription`, `per-filter`, `per-client`, `per-client-all`) are these columns.
 import type { OverlapModel } from './options.ts';
 
 export interface ParsedFilter {
@@ -108,12 +113,32 @@ export class FilterIndex {
   }
 }
 
-/** Copies one client gets of a message from its non-shared subscriptions matching `matching` times. */
-export function copiesFromMatches(matching: number, model: OverlapModel): number {
-  return model === 'per-subscription' ? matching : matching > 0 ? 1 : 0;
+/**
+ * The subscriptions that count, in SUBSCRIBE order, split into non-shared filters and shared
+ * group keys: duplicates removed, and under `per-filter` only the first subscription of each
+ * real filter.
+ */
+export function effectiveSubscriptions(granted: readonly string[], model: OverlapModel): { plain: string[]; shared: string[] } {
+  const plain: string[] = [];
+  const shared: string[] = [];
+  const seen = new Set<string>();
+  for (const raw of granted) {
+    const p = parseFilter(raw);
+    const key = model === 'per-filter' ? p.filter : raw;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (p.group === undefined) plain.push(p.filter);
+    else shared.push(groupKey(p));
+  }
+  return { plain, shared };
 }
 
-/** Copies a client holding these non-shared filters should get of a message on `topic`. */
+/** Copies one client gets of a message from its non-shared subscriptions matching `matching` times. */
+export function copiesFromMatches(matching: number, model: OverlapModel): number {
+  return model === 'per-subscription' || model === 'per-filter' ? matching : matching > 0 ? 1 : 0;
+}
+
+/** Copies a client holding these (effective) non-shared filters should get of a message on `topic`. */
 export function copiesFor(filters: readonly string[], topic: string, model: OverlapModel): number {
   let n = 0;
   for (const f of filters) if (topicMatches(f, topic)) n++;
@@ -121,22 +146,28 @@ export function copiesFor(filters: readonly string[], topic: string, model: Over
 }
 
 /**
- * The copies of one message on `topic` a set of clients should receive in total: per client its
- * non-shared copies (per the model), plus one per matching shared group.
+ * The copies of one message on `topic` a set of clients (each its subscriptions in SUBSCRIBE
+ * order) should receive in total: per client its non-shared copies (per the model), plus one per
+ * matching shared group that has a member. Under `per-client-all` a client gets one copy at most,
+ * so a group's copy adds one only when some member gets nothing otherwise (exact when all members
+ * agree; otherwise it depends on which member the broker picks, and this is the upper bound).
  */
 export function expectedCopies(clients: readonly (readonly string[])[], topic: string, model: OverlapModel): number {
   let total = 0;
-  const groups = new Set<string>();
+  const groups = new Map<string, boolean>();
   for (const subs of clients) {
-    const plain: string[] = [];
-    for (const raw of new Set(subs)) {
-      const p = parseFilter(raw);
-      if (p.group === undefined) plain.push(p.filter);
-      else if (topicMatches(p.filter, topic)) groups.add(groupKey(p));
+    const eff = effectiveSubscriptions(subs, model);
+    const plain = copiesFor(eff.plain, topic, model);
+    total += plain;
+    for (const k of eff.shared) {
+      if (!topicMatches(groupOfKey(k).filter, topic)) continue;
+      // per-client-all: does this member still lack a copy?
+      groups.set(k, (groups.get(k) ?? false) || plain === 0);
     }
-    total += copiesFor(plain, topic, model);
   }
-  return total + groups.size;
+  if (model !== 'per-client-all') return total + groups.size;
+  for (const open of groups.values()) if (open) total++;
+  return total;
 }
 
 /** Subscription lists for which brokers' overlap rules differ: some client holds two or more. */

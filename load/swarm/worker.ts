@@ -37,7 +37,7 @@ import {
 import { type OverlapModel, type SwarmOptions, dueCount, expandPattern, globalIndex, isPublisher, isSubscriber, parseMqttUrl, publisherOrdinal, shareOf } from './options.ts';
 import type { FromWorker, Tick, ToWorker } from './protocol.ts';
 import { OWN, REST, StampReader, stampFor, writeStamp } from './stamp-bytes.ts';
-import { parseFilter, groupKey } from './topics.ts';
+import { effectiveSubscriptions } from './topics.ts';
 
 const IDLE = 0;
 const CONNECTING = 1;
@@ -466,18 +466,18 @@ export class SwarmWorker {
       const plen = readVarint(b, p, be, VARINT);
       p = VARINT.next + plen;
     }
+    const granted: string[] = [];
     for (let k = 0; k < c.subs.length; k++) {
       const code = p + k < be ? b[p + k]! : 0x80;
-      const raw = c.subs[k]!;
-      if (code < 0x80) {
-        const f = parseFilter(raw);
-        if (f.group === undefined) c.book.plain.push(f.filter);
-        else c.book.sharedFilters.push(groupKey(f));
-      } else {
+      if (code < 0x80) granted.push(c.subs[k]!);
+      else {
         this.errors++;
         this.count(`SUBACK ${reasonName(code)}`);
       }
     }
+    const eff = effectiveSubscriptions(granted, this.model);
+    c.book.plain = eff.plain;
+    c.book.sharedFilters = eff.shared;
     c.state = UP;
     this.settled++;
     this.checkSetup();
