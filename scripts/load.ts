@@ -20,6 +20,8 @@ import { REPO_ROOT } from '../src/schema-registry.ts';
 import { type Target, describeTarget, resolveTarget, secretsOf, targetInputFromEnv } from '../src/target.ts';
 import { writeLoad } from '../src/load/output.ts';
 import { type CpuTime, watchCpu } from '../src/load/proc-cpu.ts';
+import { loadFailures } from '../src/load/report/facts.ts';
+import { type Qos, type RunningSwarm, type SwarmResult, startSwarm, withRestSent } from '../load/swarm/index.ts';
 
 const HARNESS_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -62,6 +64,15 @@ Target (flags override the env variables in brackets; as for \`emqx-harness cont
   --emqx-version X.Y.Z   the release (decides meta.hasnext; default: from GET /brokers) [EMQX_VERSION]
   --insecure             accept any TLS certificate                           [EMQX_TLS_INSECURE]
   --fill N               connect N MQTT clients (2 subscriptions each) for the run (reference: 200)
+
+MQTT swarm beside k6 (emqx-harness swarm, on the same target):
+  --with-swarm           run the swarm while k6 runs: its subscribers also take every message k6
+                         publishes, so the report shows the REST→MQTT delivery ratio and latency;
+                         without k6 the swarm part still runs and the report says k6 was skipped
+  --swarm-clients N      clients (default per profile: smoke 50, stress 1000, soak 200, capacity 200)
+  --swarm-publishers N   of which publish (default a fifth)
+  --swarm-rate N         messages per second per publisher (default 10)
+  --swarm-qos LIST       QoS of the publishers, e.g. 0,1,2 (default 0,1,2: one in three each)
   --deviate NAME[:ARG]   reference broker only: break the contract in one named way (e.g. slow:300)
   --emqx-ref-version X   reference broker only: the 4.x release it emulates
   --reports DIR          where runs are written (default ./reports)
@@ -124,6 +135,11 @@ export async function runLoad(argv: string[]): Promise<number> {
         'api-version': { type: 'string' },
         insecure: { type: 'boolean' },
         fill: { type: 'string' },
+        'with-swarm': { type: 'boolean' },
+        'swarm-clients': { type: 'string' },
+        'swarm-publishers': { type: 'string' },
+        'swarm-rate': { type: 'string' },
+        'swarm-qos': { type: 'string' },
         deviate: { type: 'string', multiple: true },
         'emqx-ref-version': { type: 'string' },
         reports: { type: 'string' },
@@ -183,9 +199,12 @@ export async function runLoad(argv: string[]): Promise<number> {
   const problem = optionsProblem(probe);
   if (problem) throw new UsageError(problem);
 
+  const withSwarm = v['with-swarm'] ?? false;
+  const swarmSize = swarmSizeFor(profile, { clients: num(v['swarm-clients'], '--swarm-clients'), publishers: num(v['swarm-publishers'], '--swarm-publishers'), rate: num(v['swarm-rate'], '--swarm-rate'), qos: v['swarm-qos'] });
   const k6 = findK6();
   if (!k6) {
-    throw new UsageError(`k6 not found: ${K6_INSTALL_HINT}; the k6 part was skipped`);
+    if (!withSwarm) throw new UsageError(`k6 not found: ${K6_INSTALL_HINT}; the k6 part was skipped`);
+    console.error(`emqx-harness: k6 not found: ${K6_INSTALL_HINT}; the k6 part was skipped, the swarm runs alone`);
   }
 
   let reference: { close(): Promise<void> } | undefined;
@@ -209,7 +228,8 @@ export async function runLoad(argv: string[]): Promise<number> {
     target = resolveTarget({ ...env, profile: targetProfile, apiVersion: apiVersionFlag, apiUrl: v['api-url'] ?? env.apiUrl, appId: v['app-id'] ?? env.appId, mqttUrl: v['mqtt-url'] ?? env.mqttUrl, node: v.node ?? env.node, emqxVersion: v['emqx-version'] ?? env.emqxVersion, insecure: v.insecure ?? env.insecure });
   }
   try {
-    const pf = await preflight(target, { mqtt: !!fillCount });
+    if (withSwarm && !target.mqttUrl) throw new UsageError('--with-swarm needs the MQTT URL: set EMQX_MQTT_URL or --mqtt-url');
+    const pf = await preflight(target, { mqtt: !!fillCount || withSwarm });
     for (const note of pf.notes) console.log(`note: ${note}`);
     target = pf.target;
     console.log(`target ${describeTarget(target)}${target.node ? `, node ${target.node}` : ''}`);
@@ -217,14 +237,33 @@ export async function runLoad(argv: string[]): Promise<number> {
     o.hasnext = Object.fromEntries(o.listings.map((id) => [id, expectsHasnext(target.apiVersion, endpoints[id as keyof typeof endpoints].hasnext, target.emqxVersion)]));
     const again = optionsProblem(o);
     if (again) throw new UsageError(again);
-    return await runWithK6(o, { k6, target, reportsRoot, runId, started, fillCount: fillCount ?? 0, prefix });
+    return await runParts(o, { k6, target, reportsRoot, runId, started, fillCount: fillCount ?? 0, prefix, swarm: withSwarm ? swarmSize : undefined });
   } finally {
     await reference?.close();
   }
 }
 
+interface SwarmSize {
+  clients: number;
+  publishers: number;
+  rate: number;
+  qos: Qos[];
+}
+
+/** The swarm of a combined run, per profile; flags override. */
+function swarmSizeFor(profile: LoadProfile, given: { clients?: number; publishers?: number; rate?: number; qos?: string }): SwarmSize {
+  const clients = given.clients ?? { smoke: 50, stress: 1000, soak: 200, capacity: 200 }[profile];
+  const qos = (given.qos ?? '0,1,2').split(',').map((q) => Number(q.trim()));
+  if (!qos.length || qos.some((q) => q !== 0 && q !== 1 && q !== 2)) throw new UsageError(`--swarm-qos must list QoS levels 0, 1 or 2, e.g. 0,1,2; got "${given.qos}"`);
+  const publishers = given.publishers ?? Math.max(1, Math.floor(clients / 5));
+  if (!Number.isInteger(clients) || clients < 2) throw new UsageError('--swarm-clients must be a whole number of at least 2 (one subscriber, one publisher)');
+  if (!Number.isInteger(publishers) || publishers < 1 || publishers >= clients) throw new UsageError('--swarm-publishers must be at least 1 and fewer than --swarm-clients');
+  return { clients, publishers, rate: given.rate ?? 10, qos: qos as Qos[] };
+}
+
 interface RunContext {
-  k6: { path: string; version: string };
+  k6?: { path: string; version: string };
+  swarm?: SwarmSize;
   target: Target;
   reportsRoot: string;
   runId: string;
@@ -233,39 +272,132 @@ interface RunContext {
   prefix: string;
 }
 
-async function runWithK6(o: LoadOptions, ctx: RunContext): Promise<number> {
+async function runParts(o: LoadOptions, ctx: RunContext): Promise<number> {
   const { target } = ctx;
   const dir = join(ctx.reportsRoot, ctx.runId);
   mkdirSync(dir, { recursive: true });
   const filled = ctx.fillCount && target.mqttUrl ? await fillBroker(target.mqttUrl, { count: ctx.fillCount, prefix: ctx.prefix, username: target.mqttUsername, password: target.mqttPassword, tls: target.tls }) : undefined;
   if (filled) console.log(`filled the broker with ${filled.clientids.length} MQTT clients (2 subscriptions each)`);
-  let k6Exit: number;
+  let k6Exit: number | undefined;
   let interrupted: string | undefined;
   let cpu: CpuTime | undefined;
+  let swarm: RunningSwarm | undefined;
+  let swarmResult: SwarmResult | undefined;
   try {
-    const scenarioFile = join(REPO_ROOT, 'load', 'scenarios', `${o.scenario}.ts`);
-    const args = ['run', '--out', `csv=${join(dir, K6_SAMPLES_FILE)}`, ...(target.tls.insecure ? ['--insecure-skip-tls-verify'] : []), scenarioFile];
-    // the secret travels in k6's environment only: a command line shows in `ps`
-    const env = k6Env(process.env, { EMQX_API_URL: target.apiUrl, EMQX_APP_ID: target.appId, EMQX_APP_SECRET: target.appSecret, EMQX_TIMEOUT_MS: String(target.timeoutMs), HX_OPTIONS: JSON.stringify(o), HX_RUN_ID: o.runId, HX_PROFILE: o.profile, HX_SUMMARY_DIR: dir });
-    ({ code: k6Exit, interrupted, cpu } = await runK6(ctx.k6.path, args, env));
+    if (ctx.swarm) {
+      swarm = await startSwarmBeside(o, ctx);
+      console.log(`swarm: ${ctx.swarm.clients} MQTT clients connected and subscribed (${ctx.swarm.publishers} publish ${ctx.swarm.rate}/s each)`);
+    }
+    if (ctx.k6) {
+      const scenarioFile = join(REPO_ROOT, 'load', 'scenarios', `${o.scenario}.ts`);
+      const args = ['run', '--out', `csv=${join(dir, K6_SAMPLES_FILE)}`, ...(target.tls.insecure ? ['--insecure-skip-tls-verify'] : []), scenarioFile];
+      // the secret travels in k6's environment only: a command line shows in `ps`
+      const env = k6Env(process.env, { EMQX_API_URL: target.apiUrl, EMQX_APP_ID: target.appId, EMQX_APP_SECRET: target.appSecret, EMQX_TIMEOUT_MS: String(target.timeoutMs), HX_OPTIONS: JSON.stringify(o), HX_RUN_ID: o.runId, HX_PROFILE: o.profile, HX_SUMMARY_DIR: dir });
+      ({ code: k6Exit, interrupted, cpu } = await runK6(ctx.k6.path, args, env));
+    } else if (swarm) {
+      interrupted = await holdFor(o.durationS * 1000);
+    }
+    if (swarm) {
+      console.log('swarm: draining and disconnecting…');
+      swarmResult = await swarm.stop(interrupted);
+    }
   } finally {
+    if (swarm && !swarmResult) await swarm.stop('the run failed').catch(() => undefined);
     await filled?.close();
   }
-  const k6Part: K6Part = await k6PartFrom(dir, o, { exitCode: k6Exit, k6Version: ctx.k6.version });
+  const k6Part: K6Part = ctx.k6
+    ? await k6PartFrom(dir, o, { exitCode: k6Exit!, k6Version: ctx.k6.version })
+    : { skipped: `k6 is not installed (${K6_INSTALL_HINT})`, scenario: o.scenario, profile: o.profile, thresholds: [], totals: { requests: 0, failedRequests: 0, codeErrors: 0, checksPassed: 0, checksFailed: 0, iterations: 0, droppedIterations: 0 }, timeline: [] };
   if (cpu) k6Part.cpu = { ...cpu, cores: availableParallelism() };
+  const restToMqtt = swarmResult?.restToMqtt && ctx.k6 ? withRestSent(swarmResult.restToMqtt, k6Part.totals.messagesAccepted ?? 0) : undefined;
   const report: LoadReport = {
-    run: { id: ctx.runId, kind: 'load', target: target.apiUrl, ...(target.emqxVersion ? { emqxVersion: target.emqxVersion } : {}), scenario: o.scenario, profile: o.profile, startedAt: ctx.started.toISOString(), finishedAt: new Date().toISOString(), ...(interrupted ? { interrupted: { reason: interrupted } } : {}), harnessVersion: HARNESS_VERSION, shards: 1 },
+    run: {
+      id: ctx.runId,
+      kind: 'load',
+      target: [target.apiUrl, ...(swarmResult ? [swarmResult.target] : [])].join(' + '),
+      ...(target.emqxVersion ? { emqxVersion: target.emqxVersion } : {}),
+      scenario: o.scenario,
+      profile: o.profile,
+      startedAt: ctx.started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      ...(interrupted ? { interrupted: { reason: interrupted } } : {}),
+      harnessVersion: HARNESS_VERSION,
+      shards: 1,
+    },
     k6: k6Part,
+    ...(swarmResult ? { swarm: swarmResult.swarm } : {}),
+    ...(restToMqtt ? { restToMqtt } : {}),
   };
   const written = writeLoad(ctx.reportsRoot, report, { secrets: secretsOf(target), color: process.stdout.isTTY && !process.env.CI });
   rmSync(join(dir, K6_SAMPLES_FILE), { force: true });
   if (interrupted) return 130;
-  if (k6Exit !== 0 && k6Exit !== 99) {
+  if (k6Exit !== undefined && k6Exit !== 0 && k6Exit !== 99) {
     console.error(`emqx-harness: k6 stopped with exit code ${k6Exit}${k6Exit === 107 ? ' (the scenario aborted: see the line above)' : ''}; report in ${written.dir}`);
     return 2;
   }
-  if (o.capacity) return k6Part.capacity?.kneeRate !== undefined || k6Part.capacity?.neverBroke ? 0 : 1;
-  return k6Exit === 99 || k6Part.thresholds.some((t) => !t.ok) ? 1 : 0;
+  // QoS 1 and 2 promise delivery: a message k6 had accepted at QoS ≥ 1 that no subscriber got is a failure
+  const restLost = restToMqtt && o.qos >= 1 && restToMqtt.delivered < restToMqtt.sent;
+  const failed = loadFailures(report).length > 0 || restLost;
+  if (o.capacity) return (k6Part.capacity?.kneeRate !== undefined || k6Part.capacity?.neverBroke) && !restLost ? 0 : 1;
+  return failed || k6Exit === 99 ? 1 : 0;
+}
+
+/** The swarm of a combined run: its subscribers also take k6's topic, so REST-sent messages are counted. */
+async function startSwarmBeside(o: LoadOptions, ctx: RunContext): Promise<RunningSwarm> {
+  const size = ctx.swarm!;
+  const { target } = ctx;
+  let ready!: () => void;
+  const publishing = new Promise<void>((r) => (ready = r));
+  const swarm = startSwarm(
+    {
+      mqttUrl: target.mqttUrl!,
+      runId: o.runId,
+      clients: size.clients,
+      subscribers: size.clients - size.publishers,
+      subTopics: ['hx/{run}/swarm/#', filterOfPattern(o.topic, o.runId)],
+      publishers: size.publishers,
+      pubTopic: 'hx/{run}/swarm/{i}',
+      pubRate: size.rate,
+      qos: size.qos,
+      // publishing outlasts k6 by a margin; stop() ends it when k6 is done
+      durationMs: (o.durationS + 120) * 1000,
+      username: target.mqttUsername,
+      password: target.mqttPassword,
+      ...(target.tls.caFile ? { caFile: target.tls.caFile } : {}),
+      insecure: target.tls.insecure,
+      restSource: 'k6-',
+    },
+    { onPhase: (p) => (p === 'publishing' || p === 'holding') && ready() },
+  );
+  // k6 starts once every client is connected and subscribed, so its listings see all of them
+  await Promise.race([publishing, swarm.done.then(() => undefined)]);
+  return swarm;
+}
+
+/** The filter that matches every topic the k6 topic pattern can produce. */
+function filterOfPattern(pattern: string, runId: string): string {
+  return pattern
+    .split('/')
+    .map((level) => (/\{(vu|seq|i)\}/.test(level) ? '+' : level))
+    .join('/')
+    .replace(/\{run\}/g, runId);
+}
+
+/** The swarm alone (no k6): hold for the profile's duration, or until Ctrl-C. */
+function holdFor(ms: number): Promise<string | undefined> {
+  return new Promise((resolveHold) => {
+    const done = (reason?: string): void => {
+      clearTimeout(timer);
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolveHold(reason);
+    };
+    const onInt = (): void => done('interrupted by Ctrl-C');
+    const onTerm = (): void => done('interrupted by SIGTERM');
+    const timer = setTimeout(() => done(), ms);
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
 }
 
 /** Runs k6 in its own process group; Ctrl-C is handed to k6 once (it stops and writes its summary), twice kills it. */
