@@ -164,9 +164,9 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
   if (subQos && subQos.length !== 1) throw new UsageError('--sub-qos takes one QoS');
   const publishers = num(v.publishers, '--publishers');
   const total = num(v['pub-rate-total'], '--pub-rate-total');
-  const runId = v['run-id'] ?? env.EMQX_HARNESS_RUN_ID ?? newRunId('swarm');
+  const runId = v['run-id'] ?? (env.EMQX_HARNESS_RUN_ID || undefined) ?? newRunId('swarm');
   const input: SwarmInput = {
-    mqttUrl: v['mqtt-url'] ?? env.EMQX_MQTT_URL ?? 'mqtt://127.0.0.1:1883',
+    mqttUrl: v['mqtt-url'] ?? (env.EMQX_MQTT_URL || undefined) ?? 'mqtt://127.0.0.1:1883',
     runId,
     username: env.EMQX_MQTT_USERNAME || undefined,
     password: env.EMQX_MQTT_PASSWORD || undefined,

@@ -178,8 +178,8 @@ export class Accounts {
   /** The non-shared copies this worker's subscribers should get of the messages published so far. */
   expectedLocal(books: readonly SubscriberBook[], published: readonly number[]): number {
     let total = 0;
-    this.eachExpectation(books, published, (_q, e) => {
-      total += e;
+    this.eachExpectation(books, published, (_q, e, _counts, _seq, constantUntil) => {
+      total += e * (constantUntil ?? 1);
     });
     return total;
   }

@@ -93,7 +93,7 @@ interface WorkerState {
   setup?: { connected: number; failed: number; groups: string[] };
   published: Map<number, number>;
   publishFinal: boolean;
-  drain?: { expectedLocal: number; used: number; surplus: number; copies: number; inflight: number };
+  drain?: { expectedLocal: number; used: number; surplus: number; copies: number; inflight: number; quietMs: number };
   final?: Extract<FromWorker, { type: 'final' }>;
   closed?: Extract<FromWorker, { type: 'closed' }>;
   last?: Tick;
@@ -284,8 +284,6 @@ export class Coordinator {
     this.broadcast({ type: 'drain', published });
     const groupsExpected = this.groupsExpected(published);
     const start = Date.now();
-    let lastCopies = -1;
-    let lastChange = Date.now();
     const limit = (): number => (this.stopRequest?.reason ? Math.min(this.o.drainTimeoutMs, 1000) : this.o.drainTimeoutMs);
     for (;;) {
       const ws = this.alive();
@@ -293,22 +291,19 @@ export class Coordinator {
       if (ws.every((w) => w.drain)) {
         let outstanding = 0;
         let surplus = 0;
-        let copies = 0;
         let inflight = 0;
+        let quiet = Infinity;
         for (const w of ws) {
           const d = w.drain!;
           outstanding += Math.max(0, d.expectedLocal - d.used);
           surplus += d.surplus;
-          copies += d.copies;
           inflight += d.inflight;
+          quiet = Math.min(quiet, d.quietMs);
         }
         outstanding += Math.max(0, groupsExpected - surplus);
-        if (copies !== lastCopies) {
-          lastCopies = copies;
-          lastChange = Date.now();
-        }
         if (inflight === 0 && outstanding === 0) return;
-        if (inflight === 0 && Date.now() - lastChange >= this.o.drainQuietMs) return;
+        // quiet as the workers saw it when they reported (never older news taken for silence)
+        if (inflight === 0 && quiet >= this.o.drainQuietMs) return;
       }
       if (Date.now() - start >= limit()) return;
       await this.wake(100);
@@ -404,7 +399,7 @@ export class Coordinator {
         if (m.final) w.publishFinal = true;
         break;
       case 'drainStatus':
-        w.drain = { expectedLocal: m.expectedLocal, used: m.used, surplus: m.surplus, copies: m.copies, inflight: m.inflight };
+        w.drain = { expectedLocal: m.expectedLocal, used: m.used, surplus: m.surplus, copies: m.copies, inflight: m.inflight, quietMs: m.quietMs };
         break;
       case 'final':
         w.final = m;

@@ -37,7 +37,8 @@ export function progressPrinter(opts: { quiet: boolean; tty: boolean; write: (s:
       opts.write(`${progressLine(p)}\n`);
     },
     onPhase(phase: Phase): void {
-      if (opts.quiet || opts.tty || phase === 'done') return;
+      // from the first connection on: a run that cannot start says only why (one line)
+      if (opts.quiet || opts.tty || phase === 'done' || phase === 'preflight' || phase === 'starting') return;
       opts.write(`swarm: ${phase}\n`);
     },
     onNote(note: string): void {

@@ -34,7 +34,8 @@ export type FromWorker =
   | { type: 'tick'; tick: Tick }
   | { type: 'setupDone'; connected: number; failed: number; groups: string[] }
   | { type: 'publishDone'; published: [number, number][]; final: boolean }
-  | { type: 'drainStatus'; expectedLocal: number; used: number; surplus: number; copies: number; inflight: number }
+  /** during the drain, every 100 ms; quietMs: since this worker's last copy (or the drain's start) */
+  | { type: 'drainStatus'; expectedLocal: number; used: number; surplus: number; copies: number; inflight: number; quietMs: number }
   | {
       type: 'final';
       final: WorkerFinal;

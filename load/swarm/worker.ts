@@ -651,11 +651,14 @@ export class SwarmWorker {
 
   startDrain(published: number[]): void {
     const expectedLocal = this.acc.expectedLocal(this.books, published);
+    const drainStart = this.epochNow();
     const status = (): void => {
+      // judged here, on this process's clock: a busy coordinator reading old news never ends the drain early
+      const quietMs = this.epochNow() - Math.max(drainStart, this.acc.lastMs);
       const used = this.acc.used[0]! + this.acc.used[1]! + this.acc.used[2]!;
       const surplus = this.acc.surplusCount[0]! + this.acc.surplusCount[1]! + this.acc.surplusCount[2]!;
       const copies = this.acc.copies[0]! + this.acc.copies[1]! + this.acc.copies[2]!;
-      this.send({ type: 'drainStatus', expectedLocal, used, surplus, copies, inflight: this.inflight() });
+      this.send({ type: 'drainStatus', expectedLocal, used, surplus, copies, inflight: this.inflight(), quietMs });
     };
     status();
     this.drainTimer = setInterval(status, 100);

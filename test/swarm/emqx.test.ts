@@ -30,7 +30,9 @@ describe('real EMQX', { skip: url ? false : 'skipped: no EMQX answers (set EMQX_
         publishers: PUBLISHERS,
         pubTopic: 'hx/{run}/{i}/x',
         qos: [0, 1, 2],
-        pubRate: 500,
+        // gentle: EMQX drops deliveries beyond a subscriber's queue (max_mqueue_len 1000, counted as
+        // delivery.dropped.queue_full), and the swarm would rightly report them lost
+        pubRate: 100,
         messages: MESSAGES,
         workers: 2,
         drainQuietMs: 500,
