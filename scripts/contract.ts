@@ -6,10 +6,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { TARGET_DOWN_FILE } from '../contracts/fixtures.ts';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ApiClient } from '../src/api-client.ts';
 import type { ApiVersion } from '../src/catalog.ts';
 import { TargetError, UsageError } from '../src/errors.ts';
+import { parseCommandArgs } from '../src/cli-args.ts';
 import { type Finding, failsTheRun, failureFinding } from '../src/findings.ts';
 import { findLeftovers } from '../src/leftovers.ts';
 import { type PresenceMap, decidePresence, notImplementedFindings, obeysPresence } from '../src/presence.ts';
@@ -81,40 +81,30 @@ interface Options {
 }
 
 export async function runContract(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        profile: { type: 'string' },
-        'api-url': { type: 'string' },
-        'app-id': { type: 'string' },
-        'mqtt-url': { type: 'string' },
-        'no-mqtt': { type: 'boolean' },
-        node: { type: 'string' },
-        'api-version': { type: 'string' },
-        'emqx-version': { type: 'string' },
-        'emqx-v3-version': { type: 'string' },
-        'ca-file': { type: 'string' },
-        insecure: { type: 'boolean' },
-        'timeout-ms': { type: 'string' },
-        'allow-mutations': { type: 'boolean' },
-        'allow-disruptive': { type: 'boolean' },
-        grep: { type: 'string' },
-        workers: { type: 'string' },
-        reports: { type: 'string' },
-        deviate: { type: 'string', multiple: true },
-        vary: { type: 'string', multiple: true },
-        'strict-fields': { type: 'boolean' },
-        'strict-docs': { type: 'boolean' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]} (see emqx-harness contract --help)`);
-  }
+  const parsed = parseCommandArgs('contract', argv, {
+      help: { type: 'boolean', short: 'h' },
+      profile: { type: 'string' },
+      'api-url': { type: 'string' },
+      'app-id': { type: 'string' },
+      'mqtt-url': { type: 'string' },
+      'no-mqtt': { type: 'boolean' },
+      node: { type: 'string' },
+      'api-version': { type: 'string' },
+      'emqx-version': { type: 'string' },
+      'emqx-v3-version': { type: 'string' },
+      'ca-file': { type: 'string' },
+      insecure: { type: 'boolean' },
+      'timeout-ms': { type: 'string' },
+      'allow-mutations': { type: 'boolean' },
+      'allow-disruptive': { type: 'boolean' },
+      grep: { type: 'string' },
+      workers: { type: 'string' },
+      reports: { type: 'string' },
+      deviate: { type: 'string', multiple: true },
+      vary: { type: 'string', multiple: true },
+      'strict-fields': { type: 'boolean' },
+      'strict-docs': { type: 'boolean' },
+  });
   const v = parsed.values;
   if (v.help) {
     console.log(HELP);

@@ -4,8 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { UsageError } from '../src/errors.ts';
+import { parseCommandArgs } from '../src/cli-args.ts';
 import { newRunId } from '../src/run-config.ts';
 import {
   CLIENT_APPLY_LIMIT_BYTES,
@@ -82,46 +82,36 @@ Output:
 Exit codes: 0 written · 2 usage error (one line says which).`;
 
 export async function runK8s(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: joinSwarmArgs(argv),
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        dockerfile: { type: 'boolean' },
-        scenario: { type: 'string' },
-        'scenario-file': { type: 'string' },
-        profile: { type: 'string' },
-        parallelism: { type: 'string' },
-        'k6-options': { type: 'string' },
-        'swarm-pods': { type: 'string' },
-        'clients-per-pod': { type: 'string' },
-        duration: { type: 'string' },
-        'swarm-duration': { type: 'string' },
-        'swarm-args': { type: 'string' },
-        'api-url': { type: 'string' },
-        'app-id': { type: 'string' },
-        'mqtt-url': { type: 'string' },
-        'mqtt-username': { type: 'string' },
-        secret: { type: 'string' },
-        namespace: { type: 'string' },
-        image: { type: 'string' },
-        'k6-image': { type: 'string' },
-        'k6-cpu': { type: 'string' },
-        'k6-memory': { type: 'string' },
-        'swarm-cpu': { type: 'string' },
-        'swarm-memory': { type: 'string' },
-        separate: { type: 'boolean' },
-        cleanup: { type: 'boolean' },
-        'run-id': { type: 'string' },
-        out: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]} (see emqx-harness k8s --help)`);
-  }
+  const parsed = parseCommandArgs('k8s', joinSwarmArgs(argv), {
+      help: { type: 'boolean', short: 'h' },
+      dockerfile: { type: 'boolean' },
+      scenario: { type: 'string' },
+      'scenario-file': { type: 'string' },
+      profile: { type: 'string' },
+      parallelism: { type: 'string' },
+      'k6-options': { type: 'string' },
+      'swarm-pods': { type: 'string' },
+      'clients-per-pod': { type: 'string' },
+      duration: { type: 'string' },
+      'swarm-duration': { type: 'string' },
+      'swarm-args': { type: 'string' },
+      'api-url': { type: 'string' },
+      'app-id': { type: 'string' },
+      'mqtt-url': { type: 'string' },
+      'mqtt-username': { type: 'string' },
+      secret: { type: 'string' },
+      namespace: { type: 'string' },
+      image: { type: 'string' },
+      'k6-image': { type: 'string' },
+      'k6-cpu': { type: 'string' },
+      'k6-memory': { type: 'string' },
+      'swarm-cpu': { type: 'string' },
+      'swarm-memory': { type: 'string' },
+      separate: { type: 'boolean' },
+      cleanup: { type: 'boolean' },
+      'run-id': { type: 'string' },
+      out: { type: 'string' },
+  });
   const v = parsed.values;
   if (v.help) {
     console.log(HELP);

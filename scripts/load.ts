@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { type LoadOptions, type LoadProfile, PROFILES, SCENARIOS, type ScenarioName, optionsProblem, resolveOptions } from '../load/lib/options.ts';
 import { endpoints } from '../load/generated/contract.js';
 import { UsageError } from '../src/errors.ts';
+import { durationFlag as seconds, numberFlag as num, parseCommandArgs } from '../src/cli-args.ts';
 import { K6_INSTALL_HINT, findK6, k6Env } from '../src/load/k6-binary.ts';
 import { K6_SAMPLES_FILE, k6PartFrom } from '../src/load/k6-results.ts';
 import { fillBroker } from '../src/load/fill.ts';
@@ -82,72 +82,48 @@ Exit codes: 0 thresholds held (capacity: a knee was found) · 1 a threshold was 
 the first step broke) · 2 usage, configuration, connectivity, or k6 missing · 130 interrupted (a partial
 report is written).`;
 
-function seconds(raw: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
-  if (!m) throw new UsageError(`${flag} must look like 30s, 5m or 1h, got "${raw}"`);
-  const n = Number(m[1]);
-  return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : m[2] === 'h' ? n * 3600 : n;
-}
-
-function num(raw: string | undefined, flag: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got "${raw}"`);
-  return n;
-}
-
 export async function runLoad(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        scenario: { type: 'string' },
-        profile: { type: 'string' },
-        rate: { type: 'string' },
-        duration: { type: 'string' },
-        'batch-size': { type: 'string' },
-        topic: { type: 'string' },
-        qos: { type: 'string' },
-        'payload-size': { type: 'string' },
-        retain: { type: 'boolean' },
-        base64: { type: 'boolean' },
-        limit: { type: 'string' },
-        'max-vus': { type: 'string' },
-        'start-rate': { type: 'string' },
-        'step-rate': { type: 'string' },
-        steps: { type: 'string' },
-        'step-duration': { type: 'string' },
-        p95: { type: 'string' },
-        p99: { type: 'string' },
-        'max-failed': { type: 'string' },
-        'max-code-errors': { type: 'string' },
-        'min-checks': { type: 'string' },
-        target: { type: 'string' },
-        'api-url': { type: 'string' },
-        'app-id': { type: 'string' },
-        'mqtt-url': { type: 'string' },
-        node: { type: 'string' },
-        'emqx-version': { type: 'string' },
-        'api-version': { type: 'string' },
-        insecure: { type: 'boolean' },
-        fill: { type: 'string' },
-        'with-swarm': { type: 'boolean' },
-        'swarm-clients': { type: 'string' },
-        'swarm-publishers': { type: 'string' },
-        'swarm-rate': { type: 'string' },
-        'swarm-qos': { type: 'string' },
-        deviate: { type: 'string', multiple: true },
-        'emqx-ref-version': { type: 'string' },
-        reports: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]} (see emqx-harness load --help)`);
-  }
+  const parsed = parseCommandArgs('load', argv, {
+      help: { type: 'boolean', short: 'h' },
+      scenario: { type: 'string' },
+      profile: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      'batch-size': { type: 'string' },
+      topic: { type: 'string' },
+      qos: { type: 'string' },
+      'payload-size': { type: 'string' },
+      retain: { type: 'boolean' },
+      base64: { type: 'boolean' },
+      limit: { type: 'string' },
+      'max-vus': { type: 'string' },
+      'start-rate': { type: 'string' },
+      'step-rate': { type: 'string' },
+      steps: { type: 'string' },
+      'step-duration': { type: 'string' },
+      p95: { type: 'string' },
+      p99: { type: 'string' },
+      'max-failed': { type: 'string' },
+      'max-code-errors': { type: 'string' },
+      'min-checks': { type: 'string' },
+      target: { type: 'string' },
+      'api-url': { type: 'string' },
+      'app-id': { type: 'string' },
+      'mqtt-url': { type: 'string' },
+      node: { type: 'string' },
+      'emqx-version': { type: 'string' },
+      'api-version': { type: 'string' },
+      insecure: { type: 'boolean' },
+      fill: { type: 'string' },
+      'with-swarm': { type: 'boolean' },
+      'swarm-clients': { type: 'string' },
+      'swarm-publishers': { type: 'string' },
+      'swarm-rate': { type: 'string' },
+      'swarm-qos': { type: 'string' },
+      deviate: { type: 'string', multiple: true },
+      'emqx-ref-version': { type: 'string' },
+      reports: { type: 'string' },
+  });
   const v = parsed.values;
   if (v.help) {
     console.log(HELP);

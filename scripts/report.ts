@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError } from '../src/errors.ts';
+import { parseCommandArgs } from '../src/cli-args.ts';
 import { mergeLoadReports } from '../src/load/merge.ts';
 import type { LoadReport } from '../src/load/model.ts';
 import { loadReportProblems } from '../src/load/report/validate.ts';
@@ -51,23 +51,13 @@ Exit codes: 0 written (whatever the run's own verdict: gate it with its junit.xm
 2 usage error or a file that is missing or not a report.`;
 
 export async function runReport(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        reports: { type: 'string' },
-        out: { type: 'string' },
-        id: { type: 'string' },
-        'no-color': { type: 'boolean' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]} (see emqx-harness report --help)`);
-  }
+  const parsed = parseCommandArgs('report', argv, {
+      help: { type: 'boolean', short: 'h' },
+      reports: { type: 'string' },
+      out: { type: 'string' },
+      id: { type: 'string' },
+      'no-color': { type: 'boolean' },
+  }, true);
   const v = parsed.values;
   if (v.help) {
     console.log(HELP);

@@ -3,6 +3,9 @@
 // rule about sizes, names, durations and shards lives here, checked once, so the manifest
 // builders (manifests.ts) only assemble objects. Errors are UsageError with one line.
 import { UsageError } from '../../src/errors.ts';
+import { parseDurationS as parseDuration } from '../../src/cli-args.ts';
+
+export { parseDuration };
 import { type LoadOptions, PROFILES, SCENARIOS, k6Options, optionsProblem, resolveOptions } from '../lib/options.ts';
 
 export { PROFILES as LOAD_PROFILES, SCENARIOS };
@@ -235,22 +238,6 @@ export function jobDeadlineS(durationS: number, clientsPerPod: number, connectRa
 export function defaultSwarmMemory(clientsPerPod: number): string {
   const mib = 256 + (clientsPerPod * 64) / 1024;
   return `${Math.ceil(mib / 128) * 128}Mi`;
-}
-
-/** k6-style durations: `90s`, `10m`, `1h30m`, `1.5h`, `500ms`, or plain seconds. Undefined when malformed. */
-export function parseDuration(s: string): number | undefined {
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
-  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
-  let total = 0;
-  let pos = 0;
-  while (pos < s.length) {
-    re.lastIndex = pos;
-    const m = re.exec(s);
-    if (!m) return undefined;
-    total += Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-    pos = re.lastIndex;
-  }
-  return pos === 0 ? undefined : total;
 }
 
 /**

@@ -8,33 +8,17 @@
 import { readablePointer, type Finding } from '../findings.ts';
 import { countByVerdict, type RunReport } from './model.ts';
 import { escapeAttr, escapeText } from './text.ts';
+import { type JunitCase, type JunitSuite, junitDocument, uniqueNames } from './junit-xml.ts';
 import { describeInterruption, describePointer, durationMs } from './facts.ts';
 import { endpointDirectory, endpointLabel, findingsByEndpoint, groupBy, type EndpointInfo } from './group.ts';
 
-type OutcomeKind = 'pass' | 'failure' | 'skipped' | 'error';
-
-interface Outcome {
-  kind: OutcomeKind;
-  /** the testcase's child element; empty for a pass */
-  xml: string;
-}
-
-interface Case {
-  name: string;
-  classname: string;
-  outcome: Outcome;
-}
-
-interface Suite {
-  name: string;
-  cases: Case[];
-}
+type Outcome = Pick<JunitCase, 'kind' | 'xml'>;
 
 export function junitXml(report: RunReport): string {
   const directory = endpointDirectory(report);
   const byEndpoint = findingsByEndpoint(report.findings, directory);
   const suites = [...groupBy(byEndpoint, ({ endpoint }) => suiteName(endpoint)).entries()].map(
-    ([name, groups]): Suite => ({
+    ([name, groups]): JunitSuite => ({
       name,
       cases: uniqueNames(groups.flatMap(({ endpoint, findings }) => findings.map((f) => findingCase(f, endpoint)))),
     }),
@@ -42,25 +26,16 @@ export function junitXml(report: RunReport): string {
   // An interrupted run must not look green in CI just because the checks that ran passed.
   if (report.run.interrupted) suites.push(interruptionSuite(report));
 
-  const all = suites.flatMap((s) => s.cases);
-  const seconds = ((durationMs(report.run) ?? 0) / 1000).toFixed(3);
-  const properties = runProperties(report);
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${escapeAttr(`emqx-api-harness ${report.run.id}`)}" ${totals(all)} time="${seconds}">`,
-    ...suites.map((s) => suiteXml(s, report.run.startedAt, properties)),
-    '</testsuites>',
-    '',
-  ].join('\n');
+  return junitDocument(`emqx-api-harness ${report.run.id}`, suites, { startedAt: report.run.startedAt, seconds: (durationMs(report.run) ?? 0) / 1000 }, runProperties(report));
 }
 
 function suiteName(e: EndpointInfo): string {
   return `${e.apiVersion}.${e.area}`;
 }
 
-function findingCase(f: Finding, endpoint: EndpointInfo): Case {
+function findingCase(f: Finding, endpoint: EndpointInfo): JunitCase {
   const pointer = f.pointer === undefined ? '' : ` ${readablePointer(f.pointer)}`;
-  return { name: `${f.endpoint} ${f.check}${pointer}`, classname: f.endpoint, outcome: outcome(f, endpoint) };
+  return { name: `${f.endpoint} ${f.check}${pointer}`, classname: f.endpoint, ...outcome(f, endpoint) };
 }
 
 function outcome(f: Finding, endpoint: EndpointInfo): Outcome {
@@ -97,7 +72,7 @@ function failureBody(f: Finding, endpoint: EndpointInfo): string {
   return lines.join('\n');
 }
 
-function interruptionSuite(report: RunReport): Suite {
+function interruptionSuite(report: RunReport): JunitSuite {
   const reason = `interrupted: ${describeInterruption(report.run)}`;
   return {
     name: 'run',
@@ -105,30 +80,14 @@ function interruptionSuite(report: RunReport): Suite {
       {
         name: 'run completed',
         classname: 'run',
-        outcome: { kind: 'error', xml: `<error message="${escapeAttr(reason)}" type="interrupted"/>` },
+        kind: 'error',
+        xml: `<error message="${escapeAttr(reason)}" type="interrupted"/>`,
       },
     ],
   };
 }
 
-// CI tools key a test's history on classname + name; two findings of one check without a
-// pointer would otherwise collapse into one.
-function uniqueNames(cases: Case[]): Case[] {
-  const seen = new Map<string, number>();
-  return cases.map((c) => {
-    const key = `${c.classname}\u0000${c.name}`;
-    const n = (seen.get(key) ?? 0) + 1;
-    seen.set(key, n);
-    return n === 1 ? c : { ...c, name: `${c.name} (${n})` };
-  });
-}
-
-function totals(cases: Case[]): string {
-  const count = (kind: OutcomeKind): number => cases.filter((c) => c.outcome.kind === kind).length;
-  return `tests="${cases.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}"`;
-}
-
-function runProperties(report: RunReport): string {
+function runProperties(report: RunReport): [string, string][] {
   const { run } = report;
   const counts = countByVerdict(report.findings);
   const props: [string, string][] = [
@@ -140,21 +99,5 @@ function runProperties(report: RunReport): string {
     ['not-implemented', String(counts['not-implemented'])],
     ['waived', String(counts.waived)],
   ];
-  return props.map(([k, v]) => `      <property name="${escapeAttr(k)}" value="${escapeAttr(v)}"/>`).join('\n');
-}
-
-function suiteXml(suite: Suite, timestamp: string, properties: string): string {
-  return [
-    `  <testsuite name="${escapeAttr(suite.name)}" ${totals(suite.cases)} time="0" timestamp="${escapeAttr(timestamp)}">`,
-    '    <properties>',
-    properties,
-    '    </properties>',
-    ...suite.cases.map(caseXml),
-    '  </testsuite>',
-  ].join('\n');
-}
-
-function caseXml(c: Case): string {
-  const open = `    <testcase name="${escapeAttr(c.name)}" classname="${escapeAttr(c.classname)}" time="0"`;
-  return c.outcome.xml ? `${open}>\n      ${c.outcome.xml}\n    </testcase>` : `${open}/>`;
+  return props;
 }

@@ -10,6 +10,7 @@
 // A part that did not run is a skipped case with the reason. Counts, latency and the knee are
 // properties and system-out: they are facts, not verdicts.
 import { escapeAttr, escapeText } from '../../report/text.ts';
+import { type JunitCase, type JunitSuite, junitDocument, uniqueNames } from '../../report/junit-xml.ts';
 import type { LoadReport } from '../model.ts';
 import {
   deliveryRows,
@@ -23,20 +24,8 @@ import {
   skippedParts,
 } from './facts.ts';
 
-type Kind = 'pass' | 'failure' | 'error' | 'skipped';
-
-interface Case {
-  name: string;
-  classname: string;
-  kind: Kind;
-  /** the child elements: failure / error / skipped, and system-out */
-  xml: string;
-}
-
-interface Suite {
-  name: string;
-  cases: Case[];
-}
+type Case = JunitCase;
+type Suite = JunitSuite;
 
 export function loadJunitXml(report: LoadReport): string {
   const suites: Suite[] = [];
@@ -97,16 +86,7 @@ export function loadJunitXml(report: LoadReport): string {
     });
   }
 
-  const all = suites.flatMap((s) => s.cases);
-  const seconds = (runDurationS(report.run) ?? 0).toFixed(3);
-  const properties = runProperties(report);
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${escapeAttr(`emqx-api-harness load ${report.run.id}`)}" ${totals(all)} time="${seconds}">`,
-    ...suites.map((s) => suiteXml(s, report.run.startedAt, properties)),
-    '</testsuites>',
-    '',
-  ].join('\n');
+  return junitDocument(`emqx-api-harness load ${report.run.id}`, suites, { startedAt: report.run.startedAt, seconds: runDurationS(report.run) ?? 0 }, runProperties(report));
 }
 
 function skippedCase(name: string, classname: string, message: string): Case {
@@ -130,23 +110,7 @@ function k6Facts(report: LoadReport): string {
   return lines.join('\n');
 }
 
-// CI tools key a test's history on classname + name; the same threshold twice must stay two cases.
-function uniqueNames(cases: Case[]): Case[] {
-  const seen = new Map<string, number>();
-  return cases.map((c) => {
-    const key = `${c.classname}\u0000${c.name}`;
-    const n = (seen.get(key) ?? 0) + 1;
-    seen.set(key, n);
-    return n === 1 ? c : { ...c, name: `${c.name} (${n})` };
-  });
-}
-
-function totals(cases: Case[]): string {
-  const count = (kind: Kind): number => cases.filter((c) => c.kind === kind).length;
-  return `tests="${cases.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}"`;
-}
-
-function runProperties(report: LoadReport): string {
+function runProperties(report: LoadReport): [string, string][] {
   const { run } = report;
   const props: [string, string][] = [
     ['run', run.id],
@@ -168,21 +132,5 @@ function runProperties(report: LoadReport): string {
   const capacity = report.k6?.capacity;
   if (capacity) props.push(['capacity.knee', capacity.kneeRate === undefined ? 'none' : `${capacity.kneeRate}${capacity.neverBroke ? ' (never broke)' : ''}`]);
   reportNotes(report).forEach((note, i) => props.push([`note.${i + 1}`, note]));
-  return props.map(([k, v]) => `      <property name="${escapeAttr(k)}" value="${escapeAttr(v)}"/>`).join('\n');
-}
-
-function suiteXml(suite: Suite, timestamp: string, properties: string): string {
-  return [
-    `  <testsuite name="${escapeAttr(suite.name)}" ${totals(suite.cases)} time="0" timestamp="${escapeAttr(timestamp)}">`,
-    '    <properties>',
-    properties,
-    '    </properties>',
-    ...suite.cases.map(caseXml),
-    '  </testsuite>',
-  ].join('\n');
-}
-
-function caseXml(c: Case): string {
-  const open = `    <testcase name="${escapeAttr(c.name)}" classname="${escapeAttr(c.classname)}" time="0"`;
-  return c.xml ? `${open}>\n      ${c.xml}\n    </testcase>` : `${open}/>`;
+  return props;
 }
