@@ -44,7 +44,7 @@ test('--help returns 0 and lists every option', async () => {
   const { code, out } = await captured(() => runK8s(['--help']));
   assert.equal(code, 0);
   const src = readFileSync(here('../../scripts/k8s.ts'), 'utf8');
-  const declared = [...src.slice(src.indexOf('options: {')).matchAll(/^\s+'?([a-z][a-z0-9-]*)'?: \{ type: '(?:string|boolean)'/gm)].map((m) => m[1]!);
+  const declared = [...src.slice(src.indexOf("parseCommandArgs('k8s'")).matchAll(/^\s+'?([a-z][a-z0-9-]*)'?: \{ type: '(?:string|boolean)'/gm)].map((m) => m[1]!);
   assert.ok(declared.length > 20, `found ${declared.length} declared options`);
   for (const o of declared) assert.match(out, new RegExp(`--${o}\\b`), `--help does not mention --${o}`);
   for (const env of ['EMQX_API_URL', 'EMQX_MQTT_URL', 'HX_OPTIONS', 'app-secret', 'mqtt-password']) assert.ok(out.includes(env), env);
