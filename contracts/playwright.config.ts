@@ -6,7 +6,8 @@ import { loadRunConfig } from '../src/run-config.ts';
 
 const run = loadRunConfig();
 export const PHASE = process.env.EMQX_HARNESS_PHASE === 'pagination' ? 'pagination' : 'main';
-const progress = process.env.EMQX_HARNESS_PROGRESS ?? (process.stdout.isTTY && !process.env.CI ? 'line' : 'dot');
+// the terminal gets progress only; failures are printed by the CLI as findings (progress-reporter.ts)
+process.env.EMQX_HARNESS_PROGRESS ??= process.stdout.isTTY && !process.env.CI ? 'line' : 'dot';
 
 export default defineConfig({
   testDir: '.',
@@ -17,7 +18,7 @@ export default defineConfig({
   forbidOnly: true,
   retries: 0,
   reporter: [
-    [progress],
+    ['./progress-reporter.ts'],
     ['html', { outputFolder: join(run.reportDir, PHASE === 'pagination' ? 'playwright-pagination' : 'playwright'), open: 'never' }],
     ['./reporter.ts'],
   ],

@@ -211,5 +211,22 @@ export const PAGE_SCRIPT = `
   });
   for (const input of [verdictFilter, versionFilter, textFilter]) input.addEventListener('input', applyFilters);
   applyFilters();
+
+  // index.html#endpoint=v4.list_clients&check=schema opens that cell's findings (the terminal
+  // and summary.md link failures this way)
+  function openFromHash() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    const endpointId = params.get('endpoint');
+    if (!endpointId) return;
+    const row = [...document.querySelectorAll('#matrix tr[data-endpoint]')].find((r) => r.dataset.endpoint === endpointId);
+    if (!row) return;
+    const check = params.get('check') || '';
+    const trigger = [...row.querySelectorAll('button')].find((b) => (b.dataset.check || '') === check) || row.querySelector('button');
+    if (!trigger) return;
+    showDetails(endpointId, check, trigger);
+    $('details').scrollIntoView({ block: 'start' });
+  }
+  window.addEventListener('hashchange', openFromHash);
+  openFromHash();
 })();
 `;

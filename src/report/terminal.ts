@@ -4,8 +4,8 @@ import type { Verdict } from '../findings.ts';
 import type { Finding } from '../findings.ts';
 import { countByVerdict, type RunReport } from './model.ts';
 import { oneLine, plural, truncate } from './text.ts';
-import { describeInterruption, formatDuration, VERDICT_SYMBOL } from './facts.ts';
-import { failures, knownDeviationsTitle, notImplementedEndpoints, VERDICTS_WORST_FIRST } from './group.ts';
+import { describeInterruption, describePointer, formatDuration, VERDICT_SYMBOL } from './facts.ts';
+import { endpointDirectory, failures, groupBy, knownDeviationsTitle, notImplementedEndpoints, VERDICTS_WORST_FIRST } from './group.ts';
 
 export interface TerminalOptions {
   /** ANSI colour; defaults to on for a TTY unless NO_COLOR is set. Off in CI logs and pipes. */
@@ -36,6 +36,8 @@ export function terminalSummary(report: RunReport, reportDir: string, opts: Term
   const fit = (text: string, room = width): string => truncate(oneLine(text), room);
 
   const { run } = report;
+  const directory = endpointDirectory(report);
+  const multiTarget = run.apiVersion.includes('+');
   // Undocumented fields are reported apart and don't fail the run (unless --strict-fields),
   // so the fail count is the contract failures only, as the exit code sees them.
   const { contract, undocumented } = failures(report.findings);
@@ -56,16 +58,39 @@ export function terminalSummary(report: RunReport, reportDir: string, opts: Term
   if (undocumented.length) {
     lines.push(fit(`◇ ${plural(undocumented.length, 'undocumented field')} reported apart (not failures unless --strict-fields)`));
   }
-  // Contract failures first: an undocumented field matters less than a wrong type.
-  const listed: [string, Finding[]][] = [['Failures:', contract], ['Undocumented fields:', undocumented]];
-  let room = MAX_FAILURE_LINES;
-  for (const [title, list] of listed) {
-    if (!list.length) continue;
-    lines.push('', paint('bold', title));
-    for (const f of list.slice(0, Math.max(room, 1))) lines.push(`  ${paint('fail', VERDICT_SYMBOL.fail)} ${fit(f.message, width - 4)}`);
-    const shown = Math.min(list.length, Math.max(room, 1));
-    if (list.length > shown) lines.push(`  … and ${list.length - shown} more`);
-    room -= shown;
+  // Contract failures first, each once, as a finding grouped by endpoint (never the test
+  // runner's stack traces), with the report's link to its details and curl; an undocumented
+  // field matters less than a wrong type.
+  const endpointHeading = (f: Finding): string => {
+    const e = directory.get(f.endpoint);
+    return `${f.endpoint}${e ? `  ${e.method} ${e.path}` : ''}${f.target && multiTarget ? `  [${f.target}]` : ''}  → index.html#endpoint=${f.endpoint}&check=${f.check}`;
+  };
+  if (contract.length) {
+    const byEndpoint = [...groupBy(contract, (f) => `${f.target ?? ''}\u0000${f.endpoint}`).values()];
+    lines.push('', paint('bold', `Failures (${contract.length}, on ${plural(byEndpoint.length, 'endpoint')}):`));
+    let room = MAX_FAILURE_LINES;
+    let shown = 0;
+    let endpointsShown = 0;
+    for (const group of byEndpoint) {
+      if (room <= 0) break;
+      lines.push(`  ${fit(endpointHeading(group[0]!), width - 2)}`);
+      for (const f of group.slice(0, room)) lines.push(`    ${paint('fail', VERDICT_SYMBOL.fail)} ${fit(findingLine(f), width - 6)}`);
+      const n = Math.min(group.length, room);
+      shown += n;
+      room -= n;
+      endpointsShown++;
+    }
+    if (contract.length > shown) lines.push(`  … and ${plural(contract.length - shown, 'more failure')}${byEndpoint.length > endpointsShown ? ` (${plural(byEndpoint.length - endpointsShown, 'more endpoint')})` : ''}: ${join(reportDir, 'summary.md')}`);
+  }
+  if (undocumented.length) {
+    // one line an endpoint: the names are what a reader needs, not one line per item of a list
+    lines.push('', paint('bold', 'Undocumented fields (reported apart):'));
+    const byEndpoint = [...groupBy(undocumented, (f) => f.endpoint).entries()];
+    for (const [endpoint, group] of byEndpoint.slice(0, MAX_FAILURE_LINES)) {
+      const names = [...new Set(group.map((f) => (f.pointer ?? '').split('/').at(-1)!.replace(/~1/g, '/').replace(/~0/g, '~')))];
+      lines.push(`  ${fit(`${endpoint}: ${names.join(', ')}`, width - 2)}`);
+    }
+    if (byEndpoint.length > MAX_FAILURE_LINES) lines.push(`  … and ${plural(byEndpoint.length - MAX_FAILURE_LINES, 'more endpoint')}: ${join(reportDir, 'summary.md')}`);
   }
 
   const known = report.findings.filter((f) => f.verdict === 'known-deviation');
@@ -86,6 +111,13 @@ export function terminalSummary(report: RunReport, reportDir: string, opts: Term
 
   lines.push('', `Report: ${join(reportDir, 'index.html')}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** A failure in one line: check, where, expected and actual (the message when there is no comparison). */
+function findingLine(f: Finding): string {
+  const where = f.pointer === undefined ? '' : ` ${describePointer(f.pointer)}`;
+  if (f.expected === undefined && f.actual === undefined) return `${f.check}${where}: ${f.message}`;
+  return `${f.check}${where}: expected ${f.expected ?? '?'}, got ${f.actual ?? '?'}`;
 }
 
 /** Items into rows no wider than `width`, `gap` columns between neighbours. */
