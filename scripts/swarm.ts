@@ -44,8 +44,10 @@ Clients:
   --max-connecting N      connection attempts in progress at once (default ${DEFAULTS.maxConnecting})
   --client-id PATTERN     client id (default ${DEFAULTS.clientIdPattern}; must contain {i})
   --username PATTERN      a username per client, e.g. 'u-{i}' (default: EMQX_MQTT_USERNAME for all)
-  --persistent            persistent sessions (clean session / clean start false); MQTT 5 ends them
-                          with Session Expiry 0 on DISCONNECT, 3.1.1 brokers keep them until they expire
+  --persistent            persistent sessions (clean session / clean start false); at the end they are
+                          ended (MQTT 5: Session Expiry 0 in DISCONNECT; 3.1.1: one more connect per
+                          client with clean session)
+  --keep-sessions         leave persistent sessions on the broker at the end
   --session-expiry S      MQTT 5 persistent sessions: Session Expiry Interval (default ${DEFAULTS.sessionExpiry})
   --keepalive S           keepalive seconds (default ${DEFAULTS.keepalive}; 0 = none)
   --connect-timeout D     wait for CONNACK / SUBACK (default 10s)
@@ -125,6 +127,7 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
         'client-id': { type: 'string' },
         username: { type: 'string' },
         persistent: { type: 'boolean' },
+        'keep-sessions': { type: 'boolean' },
         'session-expiry': { type: 'string' },
         keepalive: { type: 'string' },
         'connect-timeout': { type: 'string' },
@@ -179,6 +182,7 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
     clientIdPattern: v['client-id'],
     usernamePattern: v.username,
     clean: v.persistent ? false : undefined,
+    keepSessions: v['keep-sessions'],
     sessionExpiry: num(v['session-expiry'], '--session-expiry'),
     keepalive: num(v.keepalive, '--keepalive'),
     connectTimeoutMs: v['connect-timeout'] === undefined ? undefined : parseDuration(v['connect-timeout'], '--connect-timeout'),
@@ -250,7 +254,7 @@ export function summary(r: SwarmResult, where: string): string {
   if (r.publishPhase) lines.push(`  throughput  sent ${fmt(r.publishPhase.sentPerS)} msg/s for ${r.publishPhase.seconds.toFixed(1)} s · received ${fmt(r.publishPhase.receivedPerS)} copies/s`);
   if (r.restToMqtt) lines.push(`  REST→MQTT   delivered ${fmt(r.restToMqtt.delivered)} · duplicated ${fmt(r.restToMqtt.duplicated)} · ${lat(r.restToMqtt.latency)}`);
   if (s.cpu) lines.push(`  cpu         user ${(s.cpu.userMs / 1000).toFixed(1)} s · system ${(s.cpu.systemMs / 1000).toFixed(1)} s (${s.cpu.cores} cores)`);
-  lines.push(`  overlap     ${r.overlap}${r.foreign ? ` · ${fmt(r.foreign)} copies from publishers of other shards` : ''} · disconnected ${fmt(r.disconnect.clean)} cleanly${r.disconnect.forced ? `, ${fmt(r.disconnect.forced)} dropped` : ''}`);
+  lines.push(`  overlap     ${r.overlap}${r.foreign ? ` · ${fmt(r.foreign)} copies from publishers of other shards` : ''} · disconnected ${fmt(r.disconnect.clean)} cleanly${r.disconnect.forced ? `, ${fmt(r.disconnect.forced)} dropped` : ''}${r.disconnect.sessionsCleared ? ` · ${fmt(r.disconnect.sessionsCleared)} persistent sessions ended` : ''}`);
   lines.push(`  report      ${where}`);
   return `${lines.join('\n')}\n`;
 }

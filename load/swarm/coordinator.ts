@@ -46,6 +46,8 @@ export interface SwarmHooks {
   onPhase?(phase: Phase): void;
   /** notes worth a line on stderr (the measured overlap model, ambiguous expectations) */
   onNote?(note: string): void;
+  /** the worker processes are up (before any client connects): their pids, e.g. to watch their memory */
+  onWorkers?(pids: number[]): void;
 }
 
 export interface RestReceipt {
@@ -71,8 +73,11 @@ export interface SwarmResult {
   /** how copies of overlapping subscriptions were counted */
   overlap: OverlapModel;
   notes: string[];
-  /** clients that sent DISCONNECT at the end, and connections dropped without it (still connecting, or no answer in 5 s) */
-  disconnect: { clean: number; forced: number };
+  /**
+   * clients that sent DISCONNECT at the end, connections dropped without it (still connecting, or
+   * no answer in 5 s), and MQTT 3.1.1 persistent sessions ended afterwards (clean-session connect)
+   */
+  disconnect: { clean: number; forced: number; sessionsCleared: number };
   /** messages stamped for this run by publishers this shard does not know (other shards) */
   foreign: number;
   /** seconds spent connecting (first attempt to the last client settled), when that phase completed */
@@ -216,6 +221,7 @@ export class Coordinator {
       this.setPhase('starting');
       if (!this.stopRequest) await this.startWorkers();
       if (this.stopRequest) return this.assemble(startedAt, []);
+      this.hooks.onWorkers?.(this.workers.map((w) => w.pid));
       this.startEpoch = Date.now();
       this.startProgress();
       this.setPhase('connecting');
@@ -253,7 +259,9 @@ export class Coordinator {
 
       this.setPhase('disconnecting');
       this.broadcast({ type: 'disconnect' });
-      await this.until(() => this.alive().every((w) => w.closed), Date.now() + 10_000, false);
+      // MQTT 3.1.1 persistent sessions are ended with one more connect each: allow for that too
+      const clearing = !o.clean && o.protocol === 4 && !o.keepSessions ? o.connectTimeoutMs + (o.clients / Math.max(1, o.maxConnecting)) * 50 : 0;
+      await this.until(() => this.alive().every((w) => w.closed), Date.now() + 10_000 + clearing, false);
       result = this.assemble(startedAt, published);
       result.connectPhaseS = connectPhaseS;
       if (publishPhase) {
@@ -339,7 +347,8 @@ export class Coordinator {
     const n = this.o.workers;
     for (let i = 0; i < n; i++) {
       const child = fork(WORKER_PATH, [], {
-        execArgv: ['--import', TSX_LOADER],
+        // HX_SWARM_WORKER_NODE_ARGS: extra node flags for the workers only (e.g. --cpu-prof when profiling)
+        execArgv: ['--import', TSX_LOADER, ...(process.env.HX_SWARM_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
         env: { ...process.env, HX_SWARM_WORKER: '1' },
         serialization: 'advanced',
         // its own process group: a Ctrl-C in the terminal reaches the coordinator only
@@ -553,13 +562,14 @@ export class Coordinator {
       swarm,
       overlap: this.model,
       notes: this.notes,
-      disconnect: { clean: 0, forced: 0 },
+      disconnect: { clean: 0, forced: 0, sessionsCleared: 0 },
       foreign: finals.reduce((a, f) => a + f.final.foreign, 0),
     };
     for (const w of this.workers) {
       if (w.closed) {
         result.disconnect.clean += w.closed.clean;
         result.disconnect.forced += w.closed.forced;
+        result.disconnect.sessionsCleared += w.closed.sessionsCleared;
       }
     }
     if (o.restSource !== undefined) Object.assign(result, this.restPart(finals));

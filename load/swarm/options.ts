@@ -52,6 +52,11 @@ export interface SwarmOptions {
   clean: boolean;
   /** MQTT 5 persistent sessions: Session Expiry Interval in seconds */
   sessionExpiry: number;
+  /**
+   * Leave persistent sessions on the broker at the end. Otherwise they are ended: MQTT 5 with
+   * Session Expiry 0 in DISCONNECT, MQTT 3.1.1 with one more connect per client, clean session.
+   */
+  keepSessions?: boolean;
   keepalive: number;
   caFile?: string;
   insecure: boolean;
@@ -312,6 +317,7 @@ export function withDefaults(p: Partial<SwarmOptions> & Pick<SwarmOptions, 'mqtt
     protocol: p.protocol ?? DEFAULTS.protocol,
     clean: p.clean ?? DEFAULTS.clean,
     sessionExpiry: p.sessionExpiry ?? DEFAULTS.sessionExpiry,
+    keepSessions: p.keepSessions ?? false,
     keepalive: p.keepalive ?? DEFAULTS.keepalive,
     caFile: p.caFile,
     insecure: p.insecure ?? false,

@@ -45,5 +45,6 @@ export type FromWorker =
       connectedEver: number;
       failed: number;
     }
-  | { type: 'closed'; clean: number; forced: number; last?: Tick; cpuUserUs: number; cpuSystemUs: number }
+  /** sessionsCleared: MQTT 3.1.1 persistent sessions ended afterwards with a clean-session connect */
+  | { type: 'closed'; clean: number; forced: number; sessionsCleared: number; last?: Tick; cpuUserUs: number; cpuSystemUs: number }
   | { type: 'fatal'; message: string };

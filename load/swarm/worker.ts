@@ -84,6 +84,8 @@ class Conn {
   rest: Buffer | null = null;
   err: string | undefined;
   serverReason = -1;
+  /** got a CONNACK 0 at some point: it has a session on the broker */
+  connectedOnce = false;
   constructor(
     readonly local: number,
     readonly clientId: string,
@@ -434,6 +436,7 @@ export class SwarmWorker {
     }
     const now = performance.now();
     recordMs(this.connectHist, now - c.t0);
+    c.connectedOnce = true;
     this.connecting--;
     this.connected++;
     this.connectedEver++;
@@ -683,7 +686,7 @@ export class SwarmWorker {
     if (this.connectTimer) clearInterval(this.connectTimer);
     if (this.publishTimer) clearInterval(this.publishTimer);
     this.publishing = false;
-    const bye = this.v5 ? (this.o.clean ? DISCONNECT_V5 : DISCONNECT_V5_END_SESSION) : DISCONNECT_V4;
+    const bye = this.v5 ? (this.o.clean || this.o.keepSessions ? DISCONNECT_V5 : DISCONNECT_V5_END_SESSION) : DISCONNECT_V4;
     let left = 0;
     let clean = 0;
     let forced = 0;
@@ -710,9 +713,13 @@ export class SwarmWorker {
       this.closeWait = undefined;
       clearTimeout(timer);
       this.stopTimers();
-      const last = this.takeTick(true);
-      const cpu = process.cpuUsage();
-      this.send({ type: 'closed', clean, forced, last, cpuUserUs: cpu.user, cpuSystemUs: cpu.system });
+      // MQTT 3.1.1 keeps a persistent session after DISCONNECT: a clean-session connect ends it
+      const sessions = !this.o.clean && !this.v5 && !this.o.keepSessions ? this.conns.filter((c) => c.connectedOnce) : [];
+      void this.clearSessions(sessions).then((sessionsCleared) => {
+        const last = this.takeTick(true);
+        const cpu = process.cpuUsage();
+        this.send({ type: 'closed', clean, forced, sessionsCleared, last, cpuUserUs: cpu.user, cpuSystemUs: cpu.system });
+      });
     };
     const timer = setTimeout(() => {
       for (const c of this.conns) if (c.sock && c.state === CLOSING) c.sock.destroy();
@@ -720,6 +727,41 @@ export class SwarmWorker {
     }, 5000);
     this.closeWait = { left, clean, forced, done: finish };
     if (left === 0) finish();
+  }
+
+  /** Connects each client once more with clean session and leaves: its persistent session is gone. */
+  private clearSessions(conns: Conn[]): Promise<number> {
+    if (conns.length === 0) return Promise.resolve(0);
+    return new Promise((resolve) => {
+      let next = 0;
+      let active = 0;
+      let cleared = 0;
+      const launch = (): void => {
+        while (active < this.maxConnecting && next < conns.length) {
+          const c = conns[next++]!;
+          active++;
+          let acked = false;
+          const s = this.tlsOptions ? tls.connect(this.tlsOptions) : net.connect({ host: this.url.host, port: this.url.port, noDelay: true });
+          const timer = setTimeout(() => s.destroy(), this.o.connectTimeoutMs);
+          s.on('data', (d: Buffer) => {
+            if (!acked && d[0]! >> 4 === CONNACK) {
+              acked = d[3] === 0;
+              s.end(DISCONNECT_V4);
+            }
+          });
+          s.on('error', () => {});
+          s.on('close', () => {
+            clearTimeout(timer);
+            active--;
+            if (acked) cleared++;
+            if (next >= conns.length && active === 0) resolve(cleared);
+            else launch();
+          });
+          s.write(encodeConnect({ clientId: c.clientId, username: c.username, password: this.o.password, keepalive: 0, clean: true, protocol: 4 }));
+        }
+      };
+      launch();
+    });
   }
 
   closed(c: Conn): void {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startReferenceBroker, type ReferenceBroker } from '../../reference/index.ts';
 import type { LoadReport } from '../../src/load/model.ts';
 import { optionsFromArgs } from '../../scripts/swarm.ts';
+import { startSwarm } from '../../load/swarm/index.ts';
 import { freePort, testRunId } from './helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -85,6 +86,21 @@ describe('against the reference broker', () => {
     assert.equal(shutdown.normal, 41);
   });
 
+  test('persistent MQTT 3.1.1 sessions are ended at the end (none left on the broker), or kept with keepSessions', async () => {
+    const input = { mqttUrl: b.mqttUrl, clients: 6, subscribers: 6, subTopics: ['hx/{run}/#'], clean: false, durationMs: 300, workers: 2 };
+    const r = await startSwarm({ ...input, runId: testRunId('persist') }).done;
+    assert.equal(r.disconnect.clean, 6);
+    assert.equal(r.disconnect.sessionsCleared, 6);
+    assert.equal((await api(b, '/clients')).meta?.count, 0, 'no session left');
+    const kept = await startSwarm({ ...input, runId: testRunId('keep'), keepSessions: true }).done;
+    assert.equal(kept.disconnect.sessionsCleared, 0);
+    const left = await api(b, '/clients');
+    assert.equal(left.meta?.count, 6, 'the offline sessions stay listed');
+    // tidy up for the tests after this one
+    await startSwarm({ ...input, runId: testRunId('tidy'), clientIdPattern: `hx-${kept.runId}-{i}`, durationMs: 1 }).done;
+    assert.equal((await api(b, '/clients')).meta?.count, 0);
+  });
+
   test('--print-report prints load.json as one JSON line on stdout and writes no file', async () => {
     const runId = testRunId('print');
     const r = await start(['--mqtt-url', b.mqttUrl, '--run-id', runId, '--clients', '3', '--subscribers', '2', '--sub-topic', 'hx/{run}/#', '--publishers', '1', '--qos', '2', '--pub-rate', '0', '--messages', '20', '--print-report', '--reports', reports, '--drain-quiet', '300ms']).result;
@@ -135,7 +151,7 @@ test('a broker that refuses the protocol: one line naming the CONNACK, exit 2', 
 test('--help lists every option with its env name', async () => {
   const r = await start(['--help']).result;
   assert.equal(r.code, 0);
-  for (const s of ['--mqtt-url', 'EMQX_MQTT_URL', 'EMQX_MQTT_USERNAME', 'EMQX_MQTT_PASSWORD', '--ca-file', 'EMQX_TLS_CA', '--insecure', 'EMQX_TLS_INSECURE', '--protocol', '--clients', '--connect-rate', '--max-connecting', '--client-id', '--username', '--persistent', '--session-expiry', '--keepalive', '--connect-timeout', '--subscribers', '--sub-topic', '--sub-qos', '--publishers', '--pub-topic', '--qos', '--pub-rate', '--pub-rate-total', '--messages', '--payload-size', '--inflight', '--duration', '--drain-timeout', '--drain-quiet', '--overlap', '--workers', '--shard', 'JOB_COMPLETION_INDEX', '--run-id', 'EMQX_HARNESS_RUN_ID', '--rest-source', '--reports', '--print-report', '--quiet', 'Exit codes']) {
+  for (const s of ['--mqtt-url', 'EMQX_MQTT_URL', 'EMQX_MQTT_USERNAME', 'EMQX_MQTT_PASSWORD', '--ca-file', 'EMQX_TLS_CA', '--insecure', 'EMQX_TLS_INSECURE', '--protocol', '--clients', '--connect-rate', '--max-connecting', '--client-id', '--username', '--persistent', '--keep-sessions', '--session-expiry', '--keepalive', '--connect-timeout', '--subscribers', '--sub-topic', '--sub-qos', '--publishers', '--pub-topic', '--qos', '--pub-rate', '--pub-rate-total', '--messages', '--payload-size', '--inflight', '--duration', '--drain-timeout', '--drain-quiet', '--overlap', '--workers', '--shard', 'JOB_COMPLETION_INDEX', '--run-id', 'EMQX_HARNESS_RUN_ID', '--rest-source', '--reports', '--print-report', '--quiet', 'Exit codes']) {
     assert.ok(r.stdout.includes(s), s);
   }
 });
