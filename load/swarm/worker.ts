@@ -36,7 +36,7 @@ import {
 } from './codec.ts';
 import { type OverlapModel, type SwarmOptions, dueCount, expandPattern, globalIndex, isPublisher, isSubscriber, parseMqttUrl, publisherOrdinal, shareOf } from './options.ts';
 import type { FromWorker, Tick, ToWorker } from './protocol.ts';
-import { OWN, REST, StampReader, stampFor, writeStamp } from './stamp-bytes.ts';
+import { FOREIGN, OWN, REST, StampReader, stampFor, writeStamp } from './stamp-bytes.ts';
 import { effectiveSubscriptions } from './topics.ts';
 
 const IDLE = 0;
@@ -383,7 +383,8 @@ export class SwarmWorker {
     } else if (kind === REST) {
       const h = this.reader.out;
       if (book && h.seq < MAX_SEQ) this.acc.restCopy(book, b.toString('utf8', h.srcStart, h.srcEnd), h.seq, h.sentMs, nowMs, b.toString('utf8', ts, ts + tl));
-    } else if (kind !== 0) this.acc.foreign++;
+    } else if (kind === FOREIGN) this.acc.foreign++;
+    // other runs' stamps and unstamped payloads are not ours: ignored
   }
 
   private onControl(c: Conn, type: number, b: Buffer, bs: number, be: number): void {
