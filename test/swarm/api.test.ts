@@ -71,7 +71,7 @@ describe('against the reference broker', () => {
     assert.equal(d.expected, d.published * 4);
     assert.equal(d.received + d.lost, d.expected);
     assert.equal(r.disconnect.clean, 6);
-    assert.ok(r.swarm.timeline.length >= 1 && r.swarm.timeline.some((t) => t.sent > 0));
+    assert.ok(r.swarm.timeline.length >= 1 && r.swarm.timeline.some((t) => (t.sent ?? 0) > 0));
   });
 
   test('two shards side by side: disjoint client ids, each accounts its own publishers and subscribers exactly, the other shard\'s messages counted as foreign', async () => {
