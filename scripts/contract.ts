@@ -11,6 +11,7 @@ import type { ApiVersion } from '../src/catalog.ts';
 import { TargetError, UsageError } from '../src/errors.ts';
 import { parseCommandArgs } from '../src/cli-args.ts';
 import { type Finding, failsTheRun, failureFinding } from '../src/findings.ts';
+import { type LoadedGate, applyGateToFindings, assertGateTarget, contractGateResult, gateToday, loadGateFile } from '../src/gate/index.ts';
 import { findLeftovers } from '../src/leftovers.ts';
 import { type PresenceMap, decidePresence, notImplementedFindings, obeysPresence } from '../src/presence.ts';
 import { PreflightFailed, preflight } from '../src/preflight.ts';
@@ -57,6 +58,8 @@ Run:
   --strict-fields        fields the documents don't mention fail the run (default: reported apart)
   --strict-docs          known deviations (where the target's release differs from the documents
                          exactly as an erratum records) fail the run (default: reported apart)
+  --gate FILE            hold the run to a gate file (YAML or JSON): the check kinds that must pass,
+                         strictness, waivers with owners and expiry dates (docs/gating.md)
   --grep PATTERN         run only the checks whose title matches (disables the coverage gate)
   --workers N            parallel workers (default 2)
   --reports DIR          where runs are written (default ./reports)
@@ -78,6 +81,7 @@ interface Options {
   workers: number;
   reportsRoot: string;
   profile: string;
+  gate?: LoadedGate;
 }
 
 export async function runContract(argv: string[]): Promise<number> {
@@ -104,6 +108,7 @@ export async function runContract(argv: string[]): Promise<number> {
       vary: { type: 'string', multiple: true },
       'strict-fields': { type: 'boolean' },
       'strict-docs': { type: 'boolean' },
+      gate: { type: 'string' },
   });
   const v = parsed.values;
   if (v.help) {
@@ -119,6 +124,11 @@ export async function runContract(argv: string[]): Promise<number> {
   if ((v.deviate?.length || v.vary?.length || v['emqx-v3-version']) && profile !== 'reference') throw new UsageError('--deviate, --vary and --emqx-v3-version only apply to the reference broker');
 
   const opts: Options = { targets: [], strictFields: v['strict-fields'] ?? false, strictDocs: v['strict-docs'] ?? false, grep: v.grep, workers, reportsRoot: resolve(v.reports ?? join(REPO_ROOT, 'reports')), profile };
+  // a bad gate file (or a bad EMQX_HARNESS_TODAY) stops the run before anything starts
+  if (v.gate) {
+    opts.gate = loadGateFile(v.gate);
+    gateToday();
+  }
   if (profile === 'reference') {
     if (v['api-url'] || env.apiUrl) throw new UsageError('the reference profile starts its own broker; drop --api-url / EMQX_API_URL or choose another --profile');
     const { startReferenceBroker } = await import('../reference/index.ts');
@@ -190,6 +200,7 @@ function parseVersions(raw: string | undefined, profile: string): ('v3' | 'v4' |
 }
 
 async function run(opts: Options): Promise<number> {
+  if (opts.gate) assertGateTarget(opts.gate, opts.profile, opts.targets.map((t) => t.name));
   const started = new Date();
   const runId = newRunId(opts.profile, started);
   const reportDir = join(opts.reportsRoot, runId);
@@ -239,6 +250,8 @@ async function run(opts: Options): Promise<number> {
   const coverage = coverageOf(versions, findings);
   const complete = !interrupted && !collected.targetDown && !opts.grep && collected.status !== 'interrupted';
   if (complete) findings.push(...coverageGaps(coverage));
+  // --gate: live waivers turn failures into `waived`, and the gate decides the exit code
+  const gated = opts.gate ? applyGateToFindings(findings, opts.gate.gate, gateToday(), { strictDocs: opts.strictDocs, strictFields: opts.strictFields }) : undefined;
 
   const report: RunReport = {
     run: {
@@ -255,10 +268,11 @@ async function run(opts: Options): Promise<number> {
       harnessVersion: HARNESS_VERSION,
       policy: { mutations: targets.every((t) => t.allowMutations), disruptive: targets.every((t) => t.allowDisruptive) },
     },
-    findings,
+    findings: gated?.findings ?? findings,
     // the coverage before the gate's own findings, which cover nothing
     coverage,
     latency: latencyOf(collected.timings),
+    ...(gated ? { gate: contractGateResult(opts.gate!, gated) } : {}),
   };
   const written = writeReport(opts.reportsRoot, report, { secrets });
   // the suites' working files are in findings.json now; the run folder keeps only the views
@@ -271,6 +285,7 @@ async function run(opts: Options): Promise<number> {
     return 2;
   }
   if (interrupted) return 130;
+  if (gated) return gated.passed ? 0 : 1;
   return findings.some((f) => failsTheRun(f, { strictFields: opts.strictFields, strictDocs: opts.strictDocs })) ? 1 : 0;
 }
 

@@ -21,6 +21,7 @@ import { type Target, describeTarget, resolveTarget, secretsOf, targetInputFromE
 import { writeLoad } from '../src/load/output.ts';
 import { type CpuTime, watchCpu } from '../src/load/proc-cpu.ts';
 import { loadFailures } from '../src/load/report/facts.ts';
+import { type LoadedGate, assertGateTarget, loadGateFile, loadGateLines, loadGateResult, withGateThresholds } from '../src/gate/index.ts';
 import { type Qos, type RunningSwarm, type SwarmResult, startSwarm, withRestSent } from '../load/swarm/index.ts';
 
 const HARNESS_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -52,6 +53,9 @@ Thresholds (k6 exits 99 when one is breached, this command then exits 1):
   --max-failed R         failed-request rate, 0..1 (default 0.01)
   --max-code-errors R    rate of HTTP 200 answers whose code is not 0 (default 0.01)
   --min-checks R         check pass rate (default 0.99)
+  --gate FILE            a gate file (YAML or JSON, docs/gating.md): its load thresholds override the
+                         profile's (where a flag sets one too, the stricter holds); its QoS 1 loss and
+                         REST→MQTT delivery ratio are checked after the run
 
 Target (flags override the env variables in brackets; as for \`emqx-harness contract\`):
   --target NAME          reference | emqx-v4 | emqx-v3 | emqx-cloud           [EMQX_PROFILE]
@@ -123,12 +127,15 @@ export async function runLoad(argv: string[]): Promise<number> {
       deviate: { type: 'string', multiple: true },
       'emqx-ref-version': { type: 'string' },
       reports: { type: 'string' },
+      gate: { type: 'string' },
   });
   const v = parsed.values;
   if (v.help) {
     console.log(HELP);
     return 0;
   }
+  // a bad gate file stops the run before anything starts
+  const gate = v.gate ? loadGateFile(v.gate) : undefined;
   const scenario = (v.scenario ?? 'gate') as ScenarioName;
   if (!SCENARIOS.includes(scenario)) throw new UsageError(`unknown scenario "${v.scenario}" (use one of: ${SCENARIOS.join(', ')})`);
   const profile = (v.profile ?? 'smoke') as LoadProfile;
@@ -171,7 +178,8 @@ export async function runLoad(argv: string[]): Promise<number> {
   if (apiVersionFlag !== undefined && apiVersionFlag !== 'v3' && apiVersionFlag !== 'v4') throw new UsageError(`--api-version must be v3 or v4, got "${apiVersionFlag}"`);
   const apiUrlGiven = v['api-url'] ?? env.apiUrl;
   const guessedVersion = apiVersionFlag ?? (targetProfile === 'emqx-v3' || /\/api\/v3\/?$/.test(apiUrlGiven ?? '') ? 'v3' : 'v4');
-  const probe = resolveOptions({ ...overrides, scenario, profile, runId: prefix, apiVersion: guessedVersion, thresholds: thresholds as never, ...(Object.keys(capacity).length ? { capacity: capacity as never } : {}) });
+  if (gate) assertGateTarget(gate, targetProfile, [targetProfile === 'emqx-cloud' ? 'cloud' : guessedVersion]);
+  const probe = resolveOptions({ ...overrides, scenario, profile, runId: prefix, apiVersion: guessedVersion, thresholds: (gate ? withGateThresholds(thresholds, gate.gate) : thresholds) as never, ...(Object.keys(capacity).length ? { capacity: capacity as never } : {}) });
   const problem = optionsProblem(probe);
   if (problem) throw new UsageError(problem);
 
@@ -213,7 +221,7 @@ export async function runLoad(argv: string[]): Promise<number> {
     o.hasnext = Object.fromEntries(o.listings.map((id) => [id, expectsHasnext(target.apiVersion, endpoints[id as keyof typeof endpoints].hasnext, target.emqxVersion)]));
     const again = optionsProblem(o);
     if (again) throw new UsageError(again);
-    return await runParts(o, { k6, target, reportsRoot, runId, started, fillCount: fillCount ?? 0, prefix, swarm: withSwarm ? swarmSize : undefined });
+    return await runParts(o, { k6, target, reportsRoot, runId, started, fillCount: fillCount ?? 0, prefix, swarm: withSwarm ? swarmSize : undefined, gate });
   } finally {
     await reference?.close();
   }
@@ -246,6 +254,7 @@ interface RunContext {
   started: Date;
   fillCount: number;
   prefix: string;
+  gate?: LoadedGate;
 }
 
 async function runParts(o: LoadOptions, ctx: RunContext): Promise<number> {
@@ -304,13 +313,17 @@ async function runParts(o: LoadOptions, ctx: RunContext): Promise<number> {
     ...(swarmResult ? { swarm: swarmResult.swarm } : {}),
     ...(restToMqtt ? { restToMqtt } : {}),
   };
+  // --gate: what fails the run under the gate file, recorded in load.json; it decides the exit code below
+  if (ctx.gate) report.gate = loadGateResult(ctx.gate, report, { thresholds: o.thresholds, qos: o.qos });
   const written = writeLoad(ctx.reportsRoot, report, { secrets: secretsOf(target), color: process.stdout.isTTY && !process.env.CI });
+  if (report.gate) for (const line of loadGateLines(report.gate)) console.log(line);
   rmSync(join(dir, K6_SAMPLES_FILE), { force: true });
   if (interrupted) return 130;
   if (k6Exit !== undefined && k6Exit !== 0 && k6Exit !== 99) {
     console.error(`emqx-harness: k6 stopped with exit code ${k6Exit}${k6Exit === 107 ? ' (the scenario aborted: see the line above)' : ''}; report in ${written.dir}`);
     return 2;
   }
+  if (report.gate) return report.gate.passed ? 0 : 1;
   // QoS 1 and 2 promise delivery: a message k6 had accepted at QoS ≥ 1 that no subscriber got is a failure
   const restLost = restToMqtt && o.qos >= 1 && restToMqtt.delivered < restToMqtt.sent;
   const failed = loadFailures(report).length > 0 || restLost;

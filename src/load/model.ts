@@ -3,6 +3,7 @@
 // and `report merge` are views of it or operations on it. Latency is kept as mergeable HDR
 // histograms (hdr-histogram-js, compressed base64), never as averages of percentiles, so the
 // shards of a distributed run merge exactly.
+import type { LoadGateResult } from '../gate/model.ts';
 
 /** A latency distribution: the encoded histogram is the truth, the percentiles are for reading. */
 export interface LatencyHistogram {
@@ -143,4 +144,6 @@ export interface LoadReport {
   k6?: K6Part;
   swarm?: SwarmPart;
   restToMqtt?: RestToMqtt;
+  /** set when the run was held to a gate file (--gate): the thresholds it set and what failed under it */
+  gate?: LoadGateResult;
 }

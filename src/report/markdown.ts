@@ -2,6 +2,7 @@
 // Plain GitHub-flavoured Markdown with padded tables, so it reads in both places.
 import { readablePointer, type Finding } from '../findings.ts';
 import { countByVerdict, type RunReport } from './model.ts';
+import { gateVerdictLine } from '../gate/words.ts';
 import { oneLine, plural, showControlChars } from './text.ts';
 import { describeInterruption, formatMs, runFacts, VERDICT_SYMBOL } from './facts.ts';
 import {
@@ -23,6 +24,7 @@ export function summaryMarkdown(report: RunReport): string {
   const sections = [
     header(report),
     verdictCounts(report),
+    gateSection(report),
     failureSection(report, directory),
     notImplementedSection(report, directory),
     reasonSection('↷ Skipped checks', withVerdict(report.findings, 'skipped'), directory),
@@ -60,6 +62,19 @@ function verdictCounts(report: RunReport): string {
       [...VERDICTS_WORST_FIRST.map((v) => `${VERDICT_SYMBOL[v]} ${v}`), 'total'],
       [[...VERDICTS_WORST_FIRST.map((v) => String(counts[v])), String(report.findings.length)]],
     ),
+  ].join('\n');
+}
+
+/** The gate file's verdict (--gate), its expired and stale waivers. */
+function gateSection(report: RunReport): string {
+  const g = report.gate;
+  if (!g) return '';
+  return [
+    '## Gate',
+    '',
+    `- ${VERDICT_SYMBOL[g.passed ? 'pass' : 'fail']} ${md(gateVerdictLine(g))}`,
+    ...g.expired.map((e) => `- ${VERDICT_SYMBOL.fail} ${md(e)}`),
+    ...g.stale.map((s) => `- ⚠ ${md(s)}`),
   ].join('\n');
 }
 

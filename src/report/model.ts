@@ -2,6 +2,7 @@
 // latency). findings.json is this object; junit.xml, summary.md, index.html and the
 // terminal summary are views of it (docs/architecture.md, "Findings").
 import type { CheckKind, Finding, Verdict } from '../findings.ts';
+import type { ContractGateResult } from '../gate/model.ts';
 
 export interface RunInfo {
   /** e.g. 2026-11-22T05-16-24Z-reference */
@@ -36,6 +37,8 @@ export interface RunReport {
   /** per catalog endpoint of the checked versions: the check kinds that ran on it */
   coverage: { endpoint: string; method: string; path: string; checks: CheckKind[] }[];
   latency: EndpointLatency[];
+  /** set when the run was held to a gate file (--gate): its verdict, waivers applied, expired and stale */
+  gate?: ContractGateResult;
 }
 
 export const VERDICTS: Verdict[] = ['pass', 'fail', 'known-deviation', 'not-implemented', 'skipped', 'waived'];

@@ -6,6 +6,7 @@ import { countByVerdict, type RunReport } from './model.ts';
 import { oneLine, plural, truncate } from './text.ts';
 import { describeInterruption, describePointer, formatDuration, VERDICT_SYMBOL } from './facts.ts';
 import { endpointDirectory, failures, groupBy, knownDeviationsTitle, notImplementedEndpoints, VERDICTS_WORST_FIRST } from './group.ts';
+import { gateVerdictLine } from '../gate/words.ts';
 
 export interface TerminalOptions {
   /** ANSI colour; defaults to on for a TTY unless NO_COLOR is set. Off in CI logs and pipes. */
@@ -108,6 +109,14 @@ export function terminalSummary(report: RunReport, reportDir: string, opts: Term
       '',
       paint('not-implemented', `${VERDICT_SYMBOL['not-implemented']} ${plural(missing, 'endpoint')} not implemented`),
     );
+
+  // the gate's verdict, then each expired (failing) and stale (warning) waiver, never truncated
+  if (report.gate) {
+    const g = report.gate;
+    lines.push('', paint(g.passed ? 'pass' : 'fail', oneLine(`${VERDICT_SYMBOL[g.passed ? 'pass' : 'fail']} ${gateVerdictLine(g)}`)));
+    for (const e of g.expired) lines.push(`  ${paint('fail', VERDICT_SYMBOL.fail)} ${oneLine(e)}`);
+    for (const s of g.stale) lines.push(`  ${paint('warn', '⚠')} ${oneLine(s)}`);
+  }
 
   lines.push('', `Report: ${join(reportDir, 'index.html')}`);
   return `${lines.join('\n')}\n`;

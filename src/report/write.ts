@@ -39,10 +39,10 @@ export function writeReport(
   return { dir, files };
 }
 
-/** Exactly the four keys of the model, in the documented order, whatever else the object carries. */
+/** Exactly the keys of the model, in the documented order (`gate` only when the run had one), whatever else the object carries. */
 export function findingsJson(report: RunReport): string {
-  const { run, findings, coverage, latency } = report;
-  return `${JSON.stringify({ run, findings, coverage, latency }, null, 2)}\n`;
+  const { run, findings, coverage, latency, gate } = report;
+  return `${JSON.stringify({ run, findings, coverage, latency, ...(gate ? { gate } : {}) }, null, 2)}\n`;
 }
 
 // A reader (a browser on `latest`, CI uploading artifacts) never sees a half-written file.
