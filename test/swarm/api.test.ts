@@ -104,3 +104,35 @@ describe('against the reference broker', () => {
     assert.ok(a.foreign + z.foreign > 0, 'cross-shard copies are seen, as foreign');
   });
 });
+
+describe('a broker that admits only some usernames', () => {
+  let b: ReferenceBroker;
+  before(async () => {
+    b = await startReferenceBroker({ httpPort: 0, mqttPort: 0, allowAnonymous: false });
+    const res = await fetch(`${b.apiUrl('v4').replace(/\/v4$/, '')}/auth_user`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${b.appId}:${b.appSecret}`).toString('base64')}`, 'content-type': 'application/json' },
+      body: JSON.stringify([0, 1, 2].map((i) => ({ login: `u-${i}`, password: 'pw', is_superuser: false }))),
+    });
+    assert.equal(res.status, 200);
+  });
+  after(async () => {
+    await b?.close();
+  });
+
+  test('refused connections are counted by CONNACK reason; the others run', async () => {
+    const r = await startSwarm({ mqttUrl: b.mqttUrl, runId: testRunId('auth'), clients: 5, usernamePattern: 'u-{i}', password: 'pw', durationMs: 200, workers: 2 }).done;
+    assert.deepEqual(r.swarm.clients, { target: 5, connected: 3, failed: 2, failuresByReason: { 'CONNACK 5 (not authorized)': 2 } });
+    assert.equal(r.swarm.connectLatency?.count, 3);
+    assert.equal(r.disconnect.clean, 3);
+    assert.ok(r.swarm.timeline.some((t) => (t.errors ?? 0) > 0), 'the refusals are errors in the timeline');
+  });
+
+  test('the configured credentials refused: one reason, before any load', async () => {
+    await assert.rejects(
+      startSwarm({ mqttUrl: b.mqttUrl, runId: testRunId('auth'), clients: 5, username: 'u-0', password: 'wrong' }).done,
+      /^TargetError: cannot connect to mqtt:\/\/127\.0\.0\.1:\d+ with MQTT 3\.1\.1: CONNACK 4 \(bad username or password\)$/,
+    );
+  });
+});
+
