@@ -351,3 +351,16 @@ function parseXml(xml: string): XmlElement {
   if (!root) throw new Error('no root element');
   return root;
 }
+
+test('the terminal prints each failure once as a finding, grouped by endpoint, with the link to its details', () => {
+  const text = terminalSummary(report, written.dir, { color: false, width: 200 });
+  const failures = text.slice(text.indexOf('Failures ('), text.indexOf('Undocumented fields'));
+  assert.match(failures, /^Failures \(4, on 2 endpoints\):/);
+  // the endpoint once, then its findings: check, pointer, expected, actual
+  assert.equal(failures.match(/^ {2}v4\.list_clients {2}/gm)?.length, 1, failures);
+  assert.match(failures, /→ index\.html#endpoint=v4\.list_clients&check=schema/);
+  assert.match(failures, /✗ schema data\[3\]\.port \(\/data\/3\/port\): expected integer, got "64491"/);
+  assert.match(failures, /✗ pagination meta\.count \(\/meta\/count\): expected 42, got 41/);
+  assert.match(failures, /^ {2}v4\.list_brokers /m);
+  assert.doesNotMatch(text, /\n\s+at |node_modules|Error Context/);
+});
