@@ -253,7 +253,7 @@ async function holdScenario(f: Flags): Promise<Row[]> {
   ];
 }
 
-async function fanInScenario(f: Flags, qos: 0 | 1): Promise<Row> {
+async function fanInScenario(f: Flags, qos: 0 | 1, offeredPerPublisher = qos === 0 ? 9500 : 0): Promise<Row> {
   const seconds = f.quick ? 5 : 10;
   const input: Omit<SwarmInput, 'mqttUrl' | 'runId'> = {
     clients: 11,
@@ -264,7 +264,7 @@ async function fanInScenario(f: Flags, qos: 0 | 1): Promise<Row> {
     pubTopic: 'hx/{run}/{i}',
     qos: [qos],
     // QoS 0: offered a little above the target; QoS 1: as fast as the in-flight window allows
-    pubRate: qos === 0 ? 9500 : 0,
+    pubRate: offeredPerPublisher,
     inflight: 64,
     payloadSize: 64,
     workers: 1,
@@ -275,13 +275,13 @@ async function fanInScenario(f: Flags, qos: 0 | 1): Promise<Row> {
   const d = m.r.swarm.delivery[String(qos)]!;
   const e2e = m.r.swarm.e2eLatency[String(qos)];
   const target = qos === 0 ? 90_000 : 32_000;
+  const offered = offeredPerPublisher > 0 ? `offered ${fmt(offeredPerPublisher * 10)}/s` : 'as fast as 64 in flight per publisher allow';
   return {
-    scenario: `fan-in QoS ${qos}: 10 publishers → 1 wildcard subscriber, 64 B`,
+    scenario: `fan-in QoS ${qos}: 10 publishers → 1 wildcard subscriber, 64 B, ${offered}`,
     figure: 'msg/s end to end',
     value: Math.round(m.r.publishPhase!.receivedPerS),
     unit: '/s',
-    target: `≥ ${fmt(target)}/s`,
-    met: m.r.publishPhase!.receivedPerS >= target,
+    ...(qos === 1 || offeredPerPublisher * 10 >= target ? { target: `≥ ${fmt(target)}/s`, met: m.r.publishPhase!.receivedPerS >= target } : {}),
     detail: `sent ${fmt(m.r.publishPhase!.sentPerS)}/s for ${m.r.publishPhase!.seconds.toFixed(1)} s; ${fmt(d.received)} of ${fmt(d.expected)} received, lost ${fmt(d.lost)}, duplicated ${fmt(d.duplicated)}; e2e p50 ${e2e?.p50} ms, p99 ${e2e?.p99} ms`,
     swarmCpuPct: share(m.swarmCpuMs, m.wallMs),
     brokerCpuPct: share(m.brokerCpuMs, m.wallMs),
@@ -426,6 +426,7 @@ async function main(): Promise<void> {
   await step('connect, 2 workers', () => connectScenario(f, 2));
   await step('hold and memory', () => holdScenario(f));
   await step('fan-in QoS 0', () => fanInScenario(f, 0));
+  await step('fan-in QoS 0 at 60,000/s', () => fanInScenario(f, 0, 6000));
   await step('fan-in QoS 1', () => fanInScenario(f, 1));
   for (const rate of f.quick ? [20, 1000] : [10, 20, 30, 40]) await step(`fan-out ${rate} msg/s`, () => fanOutScenario(f, rate, 1));
   if (!f.quick) await step('fan-out 1,000 msg/s', () => fanOutScenario(f, 1000, 1));

@@ -81,7 +81,8 @@ Run:
                           more filters), per-subscription (mosquitto with MQTT 5), per-filter
                           (EMQX 4.4: the first subscription of a filter counts, $share/g/f is f),
                           per-client (aedes, the reference broker), per-client-all (mosquitto, 3.1.1)
-  --workers N             worker processes (default: one per core)
+  --workers N             worker processes (default: one per core; with the broker on the same
+                          machine leave it a core, e.g. --workers 1 on 2 cores)
   --shard I/N             Kubernetes Indexed Jobs: this pod is shard I of N (client indexes
                           I*clients … (I+1)*clients-1); auto/N takes I from JOB_COMPLETION_INDEX.
                           Each shard accounts delivery between its own publishers and subscribers.
