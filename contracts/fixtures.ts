@@ -3,12 +3,15 @@
 // the catalog, the validator, the target's presence decisions (src/presence.ts), and a
 // resident MQTT client. Test-scoped:
 // the finding recorder, a test-unique prefix, real MQTT clients that disconnect by
-// themselves, and a cleanup registry that runs even when the test fails.
+// themselves, and a cleanup registry that runs even when the test fails. Every answer the API
+// client gets also reaches the worker's shape recorder (src/compare/record.ts); each test
+// appends the shapes of its successful answers to findings.jsonl.
 import { test as base } from '@playwright/test';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { type ApiCall, ApiClient } from '../src/api-client.ts';
+import { ShapeRecorder, type ShapesRecord } from '../src/compare/record.ts';
 import { TargetError } from '../src/errors.ts';
 import { failureFinding } from '../src/findings.ts';
 import { type ConnectOptions, type TestClient, connectClient } from '../src/mqtt.ts';
@@ -20,6 +23,7 @@ import type { Transport } from '../src/transport.ts';
 import { ContractValidator } from '../src/validator.ts';
 import { Checker } from './lib/checker.ts';
 import { playwrightTransport } from './lib/playwright-transport.ts';
+import { FINDINGS_LOG } from './reporter.ts';
 
 export const TARGET_DOWN_FILE = '.target-down.json';
 
@@ -32,6 +36,8 @@ type WorkerFixtures = {
   presence: PresenceMap;
   /** a client connected for the whole worker, subscribed to `<prefix>/res/#`; null without MQTT */
   resident: TestClient | null;
+  /** the shapes of the successful answers since the last test wrote them */
+  shapes: ShapeRecorder;
 };
 
 type TestFixtures = {
@@ -42,6 +48,8 @@ type TestFixtures = {
   cleanup: (label: string, fn: () => Promise<unknown>) => void;
   policy: Policy;
   targetAlive: void;
+  /** writes the shapes the test's calls recorded (auto) */
+  shapeLog: void;
 };
 
 export interface Policy {
@@ -59,6 +67,35 @@ export interface Policy {
    * carry their not-implemented finding, the others are skipped naming what they lack
    */
   requirePresent(endpoints: string[]): void;
+}
+
+/** The worker's API client: every answer also goes to the shape recorder. */
+class RecordingApiClient extends ApiClient {
+  constructor(
+    target: Target,
+    transport: Transport,
+    private readonly recorder: ShapeRecorder,
+  ) {
+    super(target, transport);
+  }
+
+  override async call(...args: Parameters<ApiClient['call']>): Promise<ApiCall> {
+    const call = await super.call(...args);
+    this.recorder.record(call);
+    return call;
+  }
+
+  override async raw(...args: Parameters<ApiClient['raw']>): Promise<ApiCall> {
+    const call = await super.raw(...args);
+    this.recorder.record(call);
+    return call;
+  }
+}
+
+/** One line of findings.jsonl (appended in one write, as the reporter appends its own lines). */
+function writeShapes(reportDir: string, recorder: ShapeRecorder, target: string): void {
+  const shapes = recorder.take(target);
+  if (shapes) appendFileSync(join(reportDir, FINDINGS_LOG), `${JSON.stringify({ shapes } satisfies ShapesRecord)}\n`);
 }
 
 /** A TargetError anywhere marks the target down, so the rest of the run stops quickly with one reason. */
@@ -91,11 +128,21 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
 
+  shapes: [
+    async ({ run, target }, use) => {
+      const recorder = new ShapeRecorder(target.apiUrl, run.prefix);
+      await use(recorder);
+      // what the last test's cleanup called after that test wrote its shapes
+      writeShapes(run.reportDir, recorder, target.name);
+    },
+    { scope: 'worker' },
+  ],
+
   api: [
-    async ({ playwright, target, run }, use) => {
+    async ({ playwright, target, run, shapes }, use) => {
       const ctx = await playwright.request.newContext({ ignoreHTTPSErrors: target.tls.insecure });
       const transport = guarded(playwrightTransport(ctx), run.reportDir);
-      await use(new ApiClient(target, transport));
+      await use(new RecordingApiClient(target, transport, shapes));
       await ctx.dispose();
     },
     { scope: 'worker' },
@@ -133,6 +180,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         test.skip(true, `the target stopped answering earlier in the run (${reason})`);
       }
       await use();
+    },
+    { auto: true },
+  ],
+
+  shapeLog: [
+    async ({ run, target, shapes }, use) => {
+      await use();
+      writeShapes(run.reportDir, shapes, target.name);
     },
     { auto: true },
   ],

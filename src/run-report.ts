@@ -1,33 +1,58 @@
 // Turns what the suites left in reports/<run>/ (findings.jsonl, the status file, the
 // target-down marker) into the RunReport every view is made from, with coverage, the
-// coverage gate and per-endpoint latency.
+// coverage gate, per-endpoint latency and the response shapes (src/compare/shape.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ApiVersion, catalog } from './catalog.ts';
 import { type CheckKind, type Finding, failureFinding } from './findings.ts';
+import { type RunShapes, mergeRunShapes, sortRunShapes } from './compare/shape.ts';
 import type { EndpointLatency, RunReport } from './report/model.ts';
 
 export interface CollectedRun {
   findings: Finding[];
   timings: { endpoint: string; ms: number }[];
+  /** per target and endpoint, the shape of the successful answers; undefined when none was recorded */
+  shapes?: RunShapes;
   status?: string;
   targetDown?: { reason: string; lastRequest?: string };
 }
 
 export function collectRun(reportDir: string, files = { log: 'findings.jsonl', status: 'playwright-status.json', down: '.target-down.json' }): CollectedRun {
+  const { findings, timings, shapes } = readLog(join(reportDir, files.log));
+  const readJson = <T>(name: string): T | undefined => (existsSync(join(reportDir, name)) ? (JSON.parse(readFileSync(join(reportDir, name), 'utf8')) as T) : undefined);
+  return {
+    findings,
+    timings,
+    ...(shapes ? { shapes } : {}),
+    status: readJson<{ status: string }>(files.status)?.status,
+    targetDown: readJson(files.down),
+  };
+}
+
+/**
+ * The shapes the suites recorded in a run folder's working log, or undefined. For the report
+ * writer: scripts/contract.ts builds the report object without them, so while the log is
+ * there (it is removed after the report is written) they are read from it.
+ */
+export function collectShapes(reportDir: string, log = 'findings.jsonl'): RunShapes | undefined {
+  return readLog(join(reportDir, log)).shapes;
+}
+
+function readLog(path: string): Pick<CollectedRun, 'findings' | 'timings' | 'shapes'> {
   const findings: Finding[] = [];
   const timings: { endpoint: string; ms: number }[] = [];
-  const log = join(reportDir, files.log);
-  if (existsSync(log)) {
-    for (const line of readFileSync(log, 'utf8').split('\n')) {
+  let shapes: RunShapes | undefined;
+  if (existsSync(path)) {
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
       if (!line.trim()) continue;
-      const rec = JSON.parse(line) as { findings: Finding[]; timings: { endpoint: string; ms: number }[] };
-      findings.push(...rec.findings);
-      timings.push(...rec.timings);
+      // the reporter's records carry findings and timings; the workers' shape records only shapes
+      const rec = JSON.parse(line) as { findings?: Finding[]; timings?: { endpoint: string; ms: number }[]; shapes?: RunShapes };
+      findings.push(...(rec.findings ?? []));
+      timings.push(...(rec.timings ?? []));
+      if (rec.shapes) shapes = mergeRunShapes(shapes ?? {}, rec.shapes);
     }
   }
-  const readJson = <T>(name: string): T | undefined => (existsSync(join(reportDir, name)) ? (JSON.parse(readFileSync(join(reportDir, name), 'utf8')) as T) : undefined);
-  return { findings, timings, status: readJson<{ status: string }>(files.status)?.status, targetDown: readJson(files.down) };
+  return { findings, timings, ...(shapes ? { shapes: sortRunShapes(shapes) } : {}) };
 }
 
 export function latencyOf(timings: { endpoint: string; ms: number }[]): EndpointLatency[] {

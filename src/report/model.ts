@@ -3,6 +3,7 @@
 // terminal summary are views of it (docs/architecture.md, "Findings").
 import type { CheckKind, Finding, Verdict } from '../findings.ts';
 import type { ContractGateResult } from '../gate/model.ts';
+import type { RunShapes } from '../compare/shape.ts';
 
 export interface RunInfo {
   /** e.g. 2026-11-22T05-16-24Z-reference */
@@ -39,6 +40,12 @@ export interface RunReport {
   latency: EndpointLatency[];
   /** set when the run was held to a gate file (--gate): its verdict, waivers applied, expired and stale */
   gate?: ContractGateResult;
+  /**
+   * per target and catalog endpoint, the shape of its successful answers in this run (pointer
+   * pattern → JSON types, no values; src/compare/shape.ts), for `emqx-harness compare`.
+   * Absent in runs from before shapes were recorded.
+   */
+  shapes?: RunShapes;
 }
 
 export const VERDICTS: Verdict[] = ['pass', 'fail', 'known-deviation', 'not-implemented', 'skipped', 'waived'];

@@ -8,6 +8,7 @@ import { redact, redactStrings } from './redact.ts';
 import { junitXml } from './junit.ts';
 import { summaryMarkdown } from './markdown.ts';
 import { reportHtml } from './html.ts';
+import { collectShapes } from '../run-report.ts';
 
 export const REPORT_FILES = ['findings.json', 'junit.xml', 'summary.md', 'index.html'] as const;
 
@@ -19,6 +20,11 @@ export function writeReport(
   const secrets = opts.secrets ?? [];
   const dir = join(reportsRoot, report.run.id);
   mkdirSync(dir, { recursive: true });
+  // a report assembled without its shapes takes them from the suites' log while it is there
+  if (report.shapes === undefined) {
+    const shapes = collectShapes(dir);
+    if (shapes) report = { ...report, shapes };
+  }
 
   // Redacting the data first keeps every encoding a view applies (JSON, XML, HTML) from
   // hiding a secret from the final pass; the final pass guards anything a view adds itself.
@@ -39,10 +45,13 @@ export function writeReport(
   return { dir, files };
 }
 
-/** Exactly the keys of the model, in the documented order (`gate` only when the run had one), whatever else the object carries. */
+/**
+ * Exactly the keys of the model, in the documented order (`gate` only when the run had one,
+ * `shapes` only when it recorded some), whatever else the object carries.
+ */
 export function findingsJson(report: RunReport): string {
-  const { run, findings, coverage, latency, gate } = report;
-  return `${JSON.stringify({ run, findings, coverage, latency, ...(gate ? { gate } : {}) }, null, 2)}\n`;
+  const { run, findings, coverage, latency, gate, shapes } = report;
+  return `${JSON.stringify({ run, findings, coverage, latency, ...(gate ? { gate } : {}), ...(shapes ? { shapes } : {}) }, null, 2)}\n`;
 }
 
 // A reader (a browser on `latest`, CI uploading artifacts) never sees a half-written file.
