@@ -14,6 +14,8 @@ Commands:
               the swarm as an Indexed Job)
   swarm       an MQTT client swarm: connect, subscribe and publish at a rate, with latency,
               loss and duplicates per QoS; any MQTT broker
+  compare     what changed between two runs (contract or load): Markdown, HTML, JSON, exit 1 on
+              new failures or load regressions
   report      re-render a run's views (report RUN_DIR), or merge shard load reports (report merge)
   reference   start the reference broker (a real MQTT broker with the documented API)
 
@@ -47,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
     case 'report':
       return (await import('./report.ts')).runReport(rest);
     case 'compare':
-      throw new UsageError(`"${command}" is not available in this version yet; see emqx-harness --help`);
+      return (await import('./compare.ts')).runCompare(rest);
     default:
       throw new UsageError(`unknown command "${command}"; see emqx-harness --help`);
   }

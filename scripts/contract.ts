@@ -272,6 +272,7 @@ async function run(opts: Options): Promise<number> {
     // the coverage before the gate's own findings, which cover nothing
     coverage,
     latency: latencyOf(collected.timings),
+    ...(collected.shapes ? { shapes: collected.shapes } : {}),
     ...(gated ? { gate: contractGateResult(opts.gate!, gated) } : {}),
   };
   const written = writeReport(opts.reportsRoot, report, { secrets });

@@ -29,15 +29,6 @@ export function collectRun(reportDir: string, files = { log: 'findings.jsonl', s
   };
 }
 
-/**
- * The shapes the suites recorded in a run folder's working log, or undefined. For the report
- * writer: scripts/contract.ts builds the report object without them, so while the log is
- * there (it is removed after the report is written) they are read from it.
- */
-export function collectShapes(reportDir: string, log = 'findings.jsonl'): RunShapes | undefined {
-  return readLog(join(reportDir, log)).shapes;
-}
-
 function readLog(path: string): Pick<CollectedRun, 'findings' | 'timings' | 'shapes'> {
   const findings: Finding[] = [];
   const timings: { endpoint: string; ms: number }[] = [];

@@ -3,10 +3,11 @@
 // compare.json, so a comment stays under GitHub's size limit.
 import { VERDICT_SYMBOL } from '../report/facts.ts';
 import { VERDICTS_WORST_FIRST } from '../report/group.ts';
-import { oneLine, truncate } from '../report/text.ts';
+import { truncate } from '../report/text.ts';
 import { CHANGE_ORDER } from './contract.ts';
 import type { CompareReport, ContractChange, ContractComparison, EndpointShapeDiff, LoadComparison, RunSide } from './model.ts';
 import { BEHAVIOUR_WORDS, CHANGE_WORDS, describeCounts, describeField, formatChange, formatMetric, METRIC_WORDS, SHAPE_WORDS } from './vocab.ts';
+import { code, md, table } from '../report/markdown.ts';
 
 /** Rows per list before it is cut. */
 export const MAX_ROWS = 40;
@@ -183,45 +184,4 @@ function more(n: number): string {
 /** Markdown blocks separated by blank lines; empty ones left out. */
 function blocks(...parts: string[]): string {
   return parts.filter((p) => p !== '').join('\n\n');
-}
-
-// --- Markdown building blocks (as src/report/markdown.ts writes them) ----------------------
-
-/**
- * Inline text on one line with what would turn into markup escaped, and only that, so it
- * stays readable in a terminal: the pair delimiters only when the text has two of them, an
- * underscore only where GFM could read it as emphasis (not inside `list_clients`).
- */
-export function md(text: string): string {
-  let out = oneLine(text)
-    .replace(/\\(?=[!-/:-@[-`{-~])/g, '\\\\')
-    .replace(/<(?=[A-Za-z/!?])/g, '\\<')
-    .replace(/\](?=[([])/g, '\\]')
-    .replace(/&(?=#?\w+;)/g, '\\&');
-  for (const delimiter of [/\*/g, /~/g, /`/g]) {
-    if ((out.match(delimiter) ?? []).length >= 2) out = out.replace(delimiter, '\\$&');
-  }
-  const word = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9]/.test(c);
-  const loose = (i: number): boolean => !(word(out[i - 1]) && word(out[i + 1]));
-  if ([...out.matchAll(/_/g)].filter((m) => loose(m.index)).length >= 2) out = out.replace(/_/g, (u, i: number) => (loose(i) ? '\\_' : u));
-  return out;
-}
-
-/** An inline code span whose fence is longer than any backtick run inside it. */
-export function code(text: string): string {
-  const body = oneLine(text);
-  if (body === '') return '';
-  const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(longestRun + 1);
-  const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${body}${pad}${fence}`;
-}
-
-/** A GFM table; `align` has one letter per column: l or r. Pipes in cells are escaped. */
-export function table(headers: string[], rows: string[][], align = ''): string {
-  const cells = [headers, ...rows].map((row) => row.map((c) => c.replace(/\|/g, '\\|')));
-  const line = (row: string[]): string => `| ${row.join(' | ')} |`;
-  const rule = `| ${headers.map((_, i) => (align[i] === 'r' ? '--:' : '---')).join(' | ')} |`;
-  const [head, ...body] = cells;
-  return [line(head ?? []), rule, ...body.map(line)].join('\n');
 }

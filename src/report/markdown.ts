@@ -236,7 +236,7 @@ function latencySection(report: RunReport, directory: Map<string, EndpointInfo>)
  * delimiters (`*`, `_`, `~`, backtick) only when the text has two of them, since a single
  * one cannot open and close anything.
  */
-function md(text: string): string {
+export function md(text: string): string {
   let out = oneLine(text)
     .replace(/\\(?=[!-/:-@[-`{-~])/g, '\\\\')
     .replace(/<(?=[A-Za-z/!?])/g, '\\<')
@@ -258,7 +258,7 @@ function isWordChar(c: string | undefined): boolean {
 }
 
 /** An inline code span whose fence is longer than any backtick run inside it. */
-function code(text: string): string {
+export function code(text: string): string {
   const body = oneLine(text);
   if (body === '') return '';
   const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((r) => r.length));
@@ -281,7 +281,7 @@ function codeBlock(text: string, lang: string): string {
  * A GFM table with columns padded to a common width (capped, so one long message doesn't
  * push every row off a terminal). `align` has one letter per column: l or r.
  */
-function table(headers: string[], rows: string[][], align = ''): string {
+export function table(headers: string[], rows: string[][], align = ''): string {
   const cells = [headers, ...rows].map((row) => row.map((c) => c.replace(/\|/g, '\\|')));
   const widths = headers.map((_, i) => Math.min(40, Math.max(3, ...cells.map((r) => width(r[i] ?? '')))));
   const pad = (text: string, i: number): string => {

@@ -8,7 +8,6 @@ import { redact, redactStrings } from './redact.ts';
 import { junitXml } from './junit.ts';
 import { summaryMarkdown } from './markdown.ts';
 import { reportHtml } from './html.ts';
-import { collectShapes } from '../run-report.ts';
 
 export const REPORT_FILES = ['findings.json', 'junit.xml', 'summary.md', 'index.html'] as const;
 
@@ -20,11 +19,6 @@ export function writeReport(
   const secrets = opts.secrets ?? [];
   const dir = join(reportsRoot, report.run.id);
   mkdirSync(dir, { recursive: true });
-  // a report assembled without its shapes takes them from the suites' log while it is there
-  if (report.shapes === undefined) {
-    const shapes = collectShapes(dir);
-    if (shapes) report = { ...report, shapes };
-  }
 
   // Redacting the data first keeps every encoding a view applies (JSON, XML, HTML) from
   // hiding a secret from the final pass; the final pass guards anything a view adds itself.

@@ -168,7 +168,7 @@ test('load runs: exit 1 for a regression beyond the tolerance, 0 within it', asy
   const r = await runCompareCli([loadFolderA, loadFolderB]);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /^## EMQX load runs compared: ✗ \d+ load regressions beyond 10%/);
-  assert.match(r.stdout, /✗ regression \| k6 \| latency \(all requests\) p95/);
+  assert.match(r.stdout, /✗ regression\s*\|\s*k6\s*\|\s*latency \(all requests\) p95/);
   const tolerant = await runCompareCli([join(loadFolderA, 'load.json'), join(loadFolderB, 'load.json'), '--tolerance', '90%']);
   assert.equal(tolerant.code, 0, tolerant.stdout);
   assert.match(tolerant.stdout, /✓ no regression beyond 90%/);

@@ -39,7 +39,7 @@ test('slower answers are latency regressions; a lower request rate is one too; t
   assert.match(report.gate.reasons[0]!, /load regressions? beyond 10%: latency \(all requests\) p95/);
   const md = compareMarkdown(report);
   assert.match(md, /^## EMQX load runs compared: ✗ \d+ load regressions/);
-  assert.match(md, /\| ✗ regression \| k6 \| latency \(all requests\) p95 \| [\d.]+ ms \| [\d.]+ ms \| \+\d+(\.\d)?% \|/);
+  assert.match(md, /\| ✗ regression\s*\|\s*k6\s*\|\s*latency \(all requests\) p95\s*\|\s*[\d.]+ ms\s*\|\s*[\d.]+ ms\s*\|\s*\+\d+(\.\d)?%\s*\|/);
 });
 
 test('errors, loss, duplicates and REST→MQTT delivery: up (or down for the ratio) is worse', () => {
