@@ -40,6 +40,8 @@ export default class ProgressReporter implements Reporter {
 
   // errors outside any test (a broken config or fixture): the first line, the rest is in Playwright's report
   onError(error: TestError): void {
+    // a --grep that selects nothing in one of the two phases is not an error of the run
+    if (/No tests found/.test(error.message ?? '')) return;
     this.errors.push((error.message ?? String(error.value ?? 'unknown error')).split('\n')[0]!.replace(/\u001b\[[0-9;]*m/g, ''));
   }
 
