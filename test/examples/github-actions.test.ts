@@ -4,11 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../../src/schema-registry.ts';
+import { withoutTargetSettings } from '../contracts/run-cli.ts';
+import { NO_K6 } from '../load/run-load.ts';
+import { NO_REAL_BROKER, realBroker } from '../real/real-broker.ts';
 
 const require = createRequire(import.meta.url);
 const TSX = join(dirname(require.resolve('tsx/package.json')), 'dist', 'cli.mjs');
@@ -34,5 +38,20 @@ test('every emqx-harness command in the workflow exists with the flags it uses, 
     const r = spawnSync(process.execPath, [TSX, join(REPO_ROOT, 'scripts', 'cli.ts'), ...args, '--help'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, K6_BIN: '/nonexistent' } });
     assert.equal(r.status, 0, `${line}\n${r.stderr}`);
     for (const file of args.filter((a) => /\.(ya?ml|json)$/.test(a))) assert.ok(existsSync(join(REPO_ROOT, file)), `${file} is in the repo`);
+  }
+});
+
+const real = await realBroker();
+
+test('the workflow\'s commands pass against a real EMQX 4.4, as they would in the workflow', { skip: NO_K6 || (real ? false : NO_REAL_BROKER), timeout: 300_000 }, async () => {
+  for (const line of commands) {
+    const args = line.trim().replace(/^npx emqx-harness /, '').split(/\s+/);
+    const r = spawnSync(process.execPath, [TSX, join(REPO_ROOT, 'scripts', 'cli.ts'), ...args, '--reports', mkdtempSync(join(tmpdir(), 'gha-'))], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: { ...withoutTargetSettings(process.env), CI: 'true', ...real! },
+      timeout: 240_000,
+    });
+    assert.equal(r.status, 0, `${line}\n${r.stdout.slice(-1500)}\n${r.stderr.slice(-500)}`);
   }
 });
