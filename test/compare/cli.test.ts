@@ -125,7 +125,7 @@ test('contract runs: Markdown on stdout, exit 1 for a newly failing check, three
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /^## EMQX contract runs compared: ✗ 1 newly failing check/);
   assert.match(r.stdout, /#### ✗ Newly failing \(1\)/);
-  assert.match(r.stdout, /~ type changed \| `data\[\*\]\.port` \| integer \| string/);
+  assert.match(r.stdout, /~ type changed\s*\|\s*`data\[\*\]\.port`\s*\|\s*integer\s*\|\s*string/);
   assert.match(r.stderr, /wrote compare\.md, compare\.json, compare\.html to /);
   for (const name of ['compare.md', 'compare.json', 'compare.html']) {
     const text = readFileSync(join(out, name), 'utf8');

@@ -86,7 +86,7 @@ test('newly failing gates; fixed is newly passing or no longer failing; more fai
   assert.deepEqual(report.gate.reasons, ['2 newly failing checks']);
   const kick = report.contract!.changes.find((c) => c.endpoint === 'v4.kickout_client')!;
   assert.deepEqual([kick.a, kick.b, kick.example?.expected, kick.example?.actual], [{ pass: 1 }, { fail: 1 }, '0', '112']);
-  assert.match(compareMarkdown(report), /#### ✗ Newly failing \(2\)[\s\S]*`DELETE \/clients\/\{clientid\}` \| semantics \| `code`/);
+  assert.match(compareMarkdown(report), /#### ✗ Newly failing \(2\)[\s\S]*`DELETE \/clients\/\{clientid\}`\s*\|\s*semantics\s*\|\s*`code`/);
 });
 
 test('not implemented, known deviations, undocumented fields and skips, each both ways', () => {
@@ -159,8 +159,8 @@ test('a 3.x run against a 4.x run: the shapes of /connections and /clients show 
   assert.ok(comparison.shapeNotes.some((n) => /only in A[^:]*: v3 GET \/sessions/.test(n)));
   const md = compareMarkdown(compareRuns({ kind: 'contract', report: a, source: 'a' }, { kind: 'contract', report: b, source: 'b' }));
   assert.match(md, /#### v3 `GET \/connections` → v4 `GET \/clients`/);
-  assert.match(md, /→ renamed \| `data\[\*\]\.client_id` → `data\[\*\]\.clientid`/);
-  assert.match(md, /→ renamed \| `data\[\*\]\.ipaddress` → `data\[\*\]\.ip_address`/);
+  assert.match(md, /→ renamed\s*\|\s*`data\[\*\]\.client_id` → `data\[\*\]\.clientid`/);
+  assert.match(md, /→ renamed\s*\|\s*`data\[\*\]\.ipaddress` → `data\[\*\]\.ip_address`/);
 });
 
 test('behaviour a release changed: held in both runs, not confirmed when a case failed or did not all run', () => {

@@ -56,7 +56,7 @@ test('example 1: EMQX 4.3.8 against 4.4.19 shows the kick of an unknown client c
   assert.match(r.stdout, /### ⇄ Behaviour that changed with the release \(\d+\)/);
   assert.match(
     r.stdout,
-    /\| v4 \| `DELETE \/clients\/\{clientid\}` \| Kick a client id that is not connected \(unknown-client\) \| `HTTP 200 \{"code":112,"message":"not_found"\}` \| `HTTP 200 \{"code":0\}` \| ✓ both runs answered so \|/,
+    /\|\s*v4\s*\|\s*`DELETE \/clients\/\{clientid\}`\s*\|\s*Kick a client id that is not connected \(unknown-client\)\s*\|\s*`HTTP 200 \{"code":112,"message":"not_found"\}`\s*\|\s*`HTTP 200 \{"code":0\}`\s*\|\s*✓ both runs answered so\s*\|/,
   );
   const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8')) as CompareReport;
   const kick = json.contract!.behaviour.find((b) => b.expectation === 'v4.kickout_client.unknown-client');
@@ -74,8 +74,8 @@ test('example 2: the 3.x and the 4.x API of one broker: client_id → clientid, 
   assert.match(r.stdout, /Target v3 of A is compared with target v4 of B/);
   const section = r.stdout.split('#### v3 `GET /connections` → v4 `GET /clients`\n')[1]?.split('\n####')[0] ?? '';
   assert.ok(section, `the listing pairs with the 4.x listing:\n${r.stdout}`);
-  assert.match(section, /\| → renamed \| `data\[\*\]\.client_id` → `data\[\*\]\.clientid` \| string \| string \|/);
-  assert.match(section, /\| → renamed \| `data\[\*\]\.ipaddress` → `data\[\*\]\.ip_address` \| string \| string \|/);
+  assert.match(section, /\|\s*→ renamed\s*\|\s*`data\[\*\]\.client_id` → `data\[\*\]\.clientid`\s*\|\s*string\s*\|\s*string\s*\|/);
+  assert.match(section, /\|\s*→ renamed\s*\|\s*`data\[\*\]\.ipaddress` → `data\[\*\]\.ip_address`\s*\|\s*string\s*\|\s*string\s*\|/);
   assert.match(r.stdout, /#### v3 `GET \/connections\/\{clientid\}` → v4 `GET \/clients\/\{clientid\}`/);
 });
 
