@@ -11,6 +11,7 @@ import { describeInterruption, describePointer, formatMs, runFacts, VERDICT_SYMB
 import {
   CHECK_KINDS,
   endpointDirectory,
+  failures,
   endpointLabel,
   groupBy,
   groupEndpoints,
@@ -61,7 +62,9 @@ ${latencySection(report, directory)}
 }
 
 function header(report: RunReport): string {
-  const counts = countByVerdict(report.findings);
+  // as on the terminal: undocumented fields are counted apart, the fail badge is what fails the run
+  const { contract, undocumented } = failures(report.findings);
+  const counts = { ...countByVerdict(report.findings), fail: contract.length };
   const banner = report.run.interrupted
     ? `<p class="banner" role="alert"><strong>⚠ Interrupted:</strong> ${escapeText(describeInterruption(report.run))}. Only the checks that ran before it are reported.</p>`
     : '';
@@ -76,7 +79,7 @@ function header(report: RunReport): string {
 <h1>EMQX API contract run <code>${escapeText(report.run.id)}</code></h1>
 ${banner}
 <dl class="facts">${facts}</dl>
-<ul class="badges" aria-label="findings by verdict">${badges}<li class="badge">${report.findings.length} total</li></ul>
+<ul class="badges" aria-label="findings by verdict">${badges}${undocumented.length ? `<li class="badge undocumented"><span aria-hidden="true">◇</span> ${undocumented.length} undocumented fields (reported apart)</li>` : ''}<li class="badge">${report.findings.length} total</li></ul>
 </header>`;
 }
 
