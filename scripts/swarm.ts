@@ -1,12 +1,13 @@
 // `emqx-harness swarm`: an MQTT client swarm against any broker: N clients connecting at a rate,
 // subscribers and publishers in one run, end-to-end latency, loss and duplicates per QoS from the
-// payload stamp. Writes reports/<run-id>/load.json (or prints it as one JSON line).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// payload stamp. Writes reports/<run-id>/ (load.json, load.html, junit.xml), or prints the report as one JSON line.
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../src/errors.ts';
 import type { LatencyHistogram, LoadReport } from '../src/load/model.ts';
+import { writeLoadReport } from '../src/load/write.ts';
 import { newRunId } from '../src/run-config.ts';
 import { type SwarmInput, type SwarmResult, startSwarm } from '../load/swarm/index.ts';
 import { DEFAULTS, type SwarmOptions, parseDuration, parseQosList, parseShard, perPublisherRate } from '../load/swarm/options.ts';
@@ -230,13 +231,11 @@ export function loadReport(r: SwarmResult): LoadReport {
   };
 }
 
-/** reports/<run-id>/load.json, 2-space JSON. */
+/** reports/<run-id>/: load.json, load.html and junit.xml, through the one report writer (the MQTT password redacted). */
 export function writeLoadJson(root: string, report: LoadReport): string {
-  const dir = join(root, report.run.id);
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'load.json');
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  return file;
+  const secrets = [process.env.EMQX_MQTT_PASSWORD].filter((s): s is string => !!s);
+  const { dir } = writeLoadReport(root, report, { secrets });
+  return join(dir, 'load.html');
 }
 
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');

@@ -69,6 +69,7 @@ describe('against the reference broker', () => {
     assert.match(r.stderr, /Ctrl-C: stopping, disconnecting every client/);
     const file = join(reports, runId, 'load.json');
     assert.ok(existsSync(file), 'the partial report is written');
+    assert.ok(existsSync(join(reports, runId, 'load.html')), 'with its page');
     const report = JSON.parse(readFileSync(file, 'utf8')) as LoadReport;
     assert.equal(report.run.kind, 'load');
     assert.match(report.run.interrupted?.reason ?? '', /interrupted by Ctrl-C/);
