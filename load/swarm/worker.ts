@@ -665,7 +665,9 @@ export class SwarmWorker {
       this.send({ type: 'drainStatus', expectedLocal, used, surplus, copies, inflight: this.inflight(), quietMs });
     };
     status();
-    this.drainTimer = setInterval(status, 100);
+    // after the poll phase: data that waited in a socket while this process was not scheduled is
+    // read before quiet is judged
+    this.drainTimer = setInterval(() => setImmediate(status), 100);
   }
 
   finalize(published: number[]): void {
