@@ -51,6 +51,7 @@ export function reportHtml(report: RunReport): string {
 ${header(report)}
 <main>
 ${matrixSection(report, directory)}
+${gateSection(report, directory)}
 ${knownDeviationSection(report, directory)}
 ${latencySection(report, directory)}
 </main>
@@ -137,6 +138,30 @@ function matrixCell(e: EndpointInfo, check: CheckKind, findings: Finding[]): { e
     empty: false,
     html: `<td class="v-${worst}" data-verdicts="${present.join(' ')}"><button type="button" data-check="${escapeAttr(check)}" title="${escapeAttr(label)}" aria-label="${escapeAttr(label)}">${VERDICT_SYMBOL[worst]} ${findings.length}</button></td>`,
   };
+}
+
+/** The gate file's verdict (--gate): waived findings with their waiver, expired and stale waivers. */
+function gateSection(report: RunReport, directory: Map<string, EndpointInfo>): string {
+  const gate = report.gate;
+  if (!gate) return '';
+  const waived = report.findings.filter((f) => f.verdict === 'waived');
+  const rows = waived.map((f) => {
+    const e = directory.get(f.endpoint);
+    return `<tr><td class="mono">${escapeText(e ? endpointLabel(e) : f.endpoint)}</td><td>${escapeText(f.check)}</td><td class="mono">${escapeText(f.pointer === undefined ? '' : describePointer(f.pointer))}</td><td>${escapeText(f.reason ?? '')}</td></tr>`;
+  });
+  const list = (title: string, items: string[], cls: string): string => (items.length ? `<h3>${escapeText(title)}</h3><ul class="${cls}">${items.map((i) => `<li>${escapeText(i)}</li>`).join('')}</ul>` : '');
+  return `<section aria-labelledby="gate-title" id="gate">
+<h2 id="gate-title">Gate <code>${escapeText(gate.file)}</code>: ${gate.passed ? '✓ passed' : '✗ failed'}</h2>
+<p class="legend">${gate.waived} finding(s) waived, ${gate.failing} failing the gate, ${gate.outside} failure(s) of check kinds the gate leaves out. A waived finding is never a pass.</p>
+${list('Expired waivers (each fails the gate)', gate.expired, 'gate-expired')}
+${list('Stale waivers (matched nothing)', gate.stale, 'gate-stale')}
+${rows.length ? `<table class="data-table" id="waived">
+<thead><tr><th>endpoint</th><th>check</th><th>field</th><th>waiver</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>` : ''}
+</section>`;
 }
 
 function knownDeviationSection(report: RunReport, directory: Map<string, EndpointInfo>): string {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../src/schema-registry.ts';
 import { runCli } from '../contracts/run-cli.ts';
+import { browserSkip, launchChromium, watchPage } from '../browser.ts';
 
 function readmeExample(): { env: Record<string, string>; args: string[]; exit: number }[] {
   const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
@@ -38,4 +39,22 @@ test("the README's gating example: fails on the deviation, passes with the waive
   assert.ok(w.length > 0 && w.every((f) => f.endpoint === 'v4.list_clients' && /INFRA-123/.test(f.reason ?? '')));
   assert.ok(!waived!.report!.findings.some((f) => f.verdict === 'fail' && f.check !== 'undocumented-field'));
   assert.match(expired!.stdout + expired!.stderr, /expired on 2027-01-31/);
+
+  // the report pages say it too: the waived finding with its waiver, the expired waiver
+  if (browserSkip) return;
+  const browser = await launchChromium();
+  try {
+    for (const [run, expect] of [[waived!, /✓ passed/], [expired!, /✗ failed/]] as const) {
+      const page = await browser.newPage();
+      const watched = watchPage(page);
+      await page.goto(`file://${join(run.reportDir!, 'index.html')}`);
+      assert.match((await page.locator('#gate-title').textContent()) ?? '', expect);
+      if (run === waived) assert.match((await page.locator('#waived tbody').textContent()) ?? '', /\/data\/0\/port[\s\S]*INFRA-123/);
+      else assert.match((await page.locator('.gate-expired').textContent()) ?? '', /expired on 2027-01-31/);
+      assert.deepEqual(watched.problems, []);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
 });
