@@ -1,5 +1,5 @@
 // Benchmark of the MQTT client swarm against a Debian mosquitto on loopback:
-// `npx tsx scripts/bench-swarm.ts [--rounds 3] [--quick] [--no-baseline]`.
+// `npx tsx scripts/bench-swarm.ts [--rounds 3] [--quick] [--no-baseline] [--only connect,hold,fanin0,fanin1,fanout,baseline]`.
 // Prints figures (best of --rounds for each, since a shared 2-core machine is noisy; each round
 // waits until other work leaves the cores idle, up to 90 s), a Markdown
 // table for the README, and writes everything to reports/bench-swarm.json. Full accounting is on
@@ -29,24 +29,37 @@ import { type SwarmInput, type SwarmResult, startSwarm } from '../load/swarm/ind
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MOSQUITTO = '/usr/sbin/mosquitto';
 
+const SCENARIOS = ['connect', 'hold', 'fanin0', 'fanin1', 'fanout', 'baseline'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
 interface Flags {
   rounds: number;
   quick: boolean;
   baseline: boolean;
+  only: Set<Scenario>;
 }
 
 function parseFlags(argv: string[]): Flags {
-  const f: Flags = { rounds: 3, quick: false, baseline: true };
+  const f: Flags = { rounds: 3, quick: false, baseline: true, only: new Set(SCENARIOS) };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--rounds' && /^\d+$/.test(argv[i + 1] ?? '')) f.rounds = Math.max(1, Number(argv[++i]));
     else if (a === '--quick') f.quick = true;
     else if (a === '--no-baseline') f.baseline = false;
-    else {
-      console.error(`bench-swarm: unknown flag ${a} (--rounds N, --quick, --no-baseline)`);
+    else if (a === '--only' && argv[i + 1]) {
+      const names = argv[++i]!.split(',');
+      const bad = names.filter((n) => !(SCENARIOS as readonly string[]).includes(n));
+      if (bad.length) {
+        console.error(`bench-swarm: unknown scenario ${bad.join(', ')} (${SCENARIOS.join(', ')})`);
+        process.exit(2);
+      }
+      f.only = new Set(names as Scenario[]);
+    } else {
+      console.error(`bench-swarm: unknown flag ${a} (--rounds N, --quick, --no-baseline, --only ${SCENARIOS.join(',')})`);
       process.exit(2);
     }
   }
+  if (!f.baseline) f.only.delete('baseline');
   return f;
 }
 
@@ -498,15 +511,21 @@ async function main(): Promise<void> {
     rows.push(...list);
     process.stdout.write(` ${list.map((r) => `${fmt(r.value)}${r.unit === '/s' ? '/s' : ` ${r.unit}`}`).join(', ')} (${((Date.now() - t) / 1000).toFixed(0)} s)\n`);
   };
-  await step('connect, 1 worker', () => connectScenario(f, 1));
-  await step('connect, 2 workers', () => connectScenario(f, 2));
-  await step('hold and memory', () => holdScenario(f));
-  await step('fan-in QoS 0, rising offered rate', () => fanInQos0Ramp(f));
-  await step('fan-in QoS 0 offered 95,000/s (more than the broker forwards)', () => fanInScenario(f, 0, 9500));
-  await step('fan-in QoS 1', () => fanInScenario(f, 1));
-  for (const rate of f.quick ? [20, 1000] : [10, 20, 30, 40]) await step(`fan-out ${rate} msg/s`, () => fanOutScenario(f, rate, 1));
-  if (!f.quick) await step('fan-out 1,000 msg/s', () => fanOutScenario(f, 1000, 1));
-  if (f.baseline) await step('bare mqtt.js baseline', () => baseline(f));
+  if (f.only.has('connect')) {
+    await step('connect, 1 worker', () => connectScenario(f, 1));
+    await step('connect, 2 workers', () => connectScenario(f, 2));
+  }
+  if (f.only.has('hold')) await step('hold and memory', () => holdScenario(f));
+  if (f.only.has('fanin0')) {
+    await step('fan-in QoS 0, rising offered rate', () => fanInQos0Ramp(f));
+    await step('fan-in QoS 0 offered 95,000/s (more than the broker forwards)', () => fanInScenario(f, 0, 9500));
+  }
+  if (f.only.has('fanin1')) await step('fan-in QoS 1', () => fanInScenario(f, 1));
+  if (f.only.has('fanout')) {
+    for (const rate of f.quick ? [20, 1000] : [10, 20, 30, 40]) await step(`fan-out ${rate} msg/s`, () => fanOutScenario(f, rate, 1));
+    if (!f.quick) await step('fan-out 1,000 msg/s', () => fanOutScenario(f, 1000, 1));
+  }
+  if (f.only.has('baseline')) await step('bare mqtt.js baseline', () => baseline(f));
 
   const table = [
     '| scenario | result | target | swarm CPU | mosquitto CPU | details |',
@@ -520,7 +539,8 @@ async function main(): Promise<void> {
   ].join('\n');
   const out = { machine, rounds: f.rounds, quick: f.quick, at: new Date().toISOString(), noisyRounds, rows };
   mkdirSync(join(ROOT, 'reports'), { recursive: true });
-  const file = join(ROOT, 'reports', 'bench-swarm.json');
+  const partial = f.only.size < SCENARIOS.length;
+  const file = join(ROOT, 'reports', partial ? `bench-swarm-${[...f.only].join('-')}.json` : 'bench-swarm.json');
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   const noise = noisyRounds ? ` ${noisyRounds} round(s) started while other work kept the cores busy (waited 90 s for quiet in vain).` : ' Every round started on idle cores.';
   console.log(`\n${table}\n\nMachine: ${machine}. Best of ${f.rounds} rounds per figure (all rounds in ${file}).${noise}`);
