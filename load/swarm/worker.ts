@@ -48,6 +48,10 @@ const CLOSED = 5;
 const FAILED = 6;
 
 const ARENA_BYTES = 256 * 1024;
+/** acknowledgements wait at most this long to leave together */
+const ACK_DELAY_MS = 1;
+/** … or leave at the end of a read that left this many waiting (below brokers' in-flight windows) */
+const ACKS_AT_ONCE = 16;
 /** stop writing to a socket with this much unsent, until it drains */
 const HIGH_WATER = 512 * 1024;
 /** messages one publisher writes per turn of the event loop */
@@ -86,6 +90,9 @@ class Conn {
   serverReason = -1;
   /** got a CONNACK 0 at some point: it has a session on the broker */
   connectedOnce = false;
+  /** acknowledgements not written yet (PUBACK, PUBREC, PUBREL, PUBCOMP), 4 bytes each */
+  acks: Buffer | null = null;
+  ackLen = 0;
   constructor(
     readonly local: number,
     readonly clientId: string,
@@ -116,6 +123,8 @@ export class SwarmWorker {
   readonly failures = new Map<string, number>();
 
   private arena = Buffer.allocUnsafeSlow(ARENA_BYTES);
+  private ackWaiting: Conn[] = [];
+  private ackTimer: NodeJS.Timeout | undefined;
   private apos = 0;
   private astart = 0;
 
@@ -349,6 +358,8 @@ export class SwarmWorker {
       off = be;
     }
     if (off < end) c.rest = Buffer.from(buf.subarray(off));
+    // a read that brought many messages acknowledges them now; a few wait for the ack timer
+    if (c.ackLen >= ACKS_AT_ONCE * 4) this.flushAcks(c);
     this.commit(c);
   }
 
@@ -371,8 +382,8 @@ export class SwarmWorker {
       const plen = readVarint(b, p, be, VARINT);
       p = VARINT.next + plen;
     }
-    if (qos === 1) this.ack(0x40, id);
-    else if (qos === 2) this.ack(0x50, id);
+    if (qos === 1) this.ack(c, 0x40, id);
+    else if (qos === 2) this.ack(c, 0x50, id);
     this.received++;
     const book = c.book;
     const kind = this.reader.read(b, p, be);
@@ -399,7 +410,7 @@ export class SwarmWorker {
         if (!pub) return;
         if (pub.inflight > 0) pub.inflight--;
         if (this.v5 && be - bs >= 3 && b[bs + 2]! >= 0x80) this.publishRefused(type === PUBACK ? 'PUBACK' : 'PUBCOMP', b[bs + 2]!);
-        if (this.publishing) this.schedulePump();
+        if (this.publishing && pub.inflight <= pub.maxInflight >> 1) this.schedulePump();
         return;
       }
       case PUBREC: {
@@ -409,11 +420,11 @@ export class SwarmWorker {
           this.publishRefused('PUBREC', b[bs + 2]!);
           return;
         }
-        this.ack(0x62, (b[bs]! << 8) | b[bs + 1]!);
+        this.ack(c, 0x62, (b[bs]! << 8) | b[bs + 1]!);
         return;
       }
       case PUBREL:
-        this.ack(0x70, (b[bs]! << 8) | b[bs + 1]!);
+        this.ack(c, 0x70, (b[bs]! << 8) | b[bs + 1]!);
         return;
       case DISCONNECT:
         c.serverReason = be > bs ? b[bs]! : 0;
@@ -499,10 +510,45 @@ export class SwarmWorker {
     this.apos = pending;
   }
 
-  private ack(first: number, id: number): void {
-    this.ensure(4);
-    this.apos = writeAck(this.arena, this.apos, first, id);
+  /**
+   * Acknowledgements wait up to ACK_DELAY_MS and leave together: a subscriber taking thousands of
+   * messages a second in small reads writes one segment per millisecond instead of one per read.
+   * A read that leaves ACKS_AT_ONCE or more waiting sends them at its end, below the in-flight
+   * windows brokers use (mosquitto 20, EMQX 32), so a broker is not kept waiting on us.
+   */
+  private ack(c: Conn, first: number, id: number): void {
+    let b = c.acks;
+    if (b === null) {
+      b = c.acks = Buffer.allocUnsafe(ACKS_AT_ONCE * 4);
+      c.ackLen = 0;
+    } else if (c.ackLen + 4 > b.length) {
+      const bigger = Buffer.allocUnsafe(b.length * 2);
+      b.copy(bigger, 0, 0, c.ackLen);
+      b = c.acks = bigger;
+    }
+    if (c.ackLen === 0) this.ackWaiting.push(c);
+    c.ackLen = writeAck(b, c.ackLen, first, id);
+    if (!this.ackTimer) this.ackTimer = setTimeout(this.flushAllAcks, ACK_DELAY_MS);
   }
+
+  private flushAcks(c: Conn): void {
+    const b = c.acks;
+    if (b === null || c.ackLen === 0) return;
+    const n = c.ackLen;
+    c.acks = null;
+    c.ackLen = 0;
+    if (c.sock && !c.sock.destroyed) {
+      c.sock.write(n === b.length ? b : b.subarray(0, n));
+      c.lastOut = performance.now();
+    }
+  }
+
+  private readonly flushAllAcks = (): void => {
+    this.ackTimer = undefined;
+    const list = this.ackWaiting;
+    this.ackWaiting = [];
+    for (const c of list) this.flushAcks(c);
+  };
 
   /** Writes what was encoded for `c` since the last commit. */
   private commit(c: Conn): void {
@@ -576,7 +622,13 @@ export class SwarmWorker {
       if (pub.blocked) continue;
       const qos = pub.info.qos;
       let n = target - pub.seq;
-      if (qos > 0) n = Math.min(n, pub.maxInflight - pub.inflight);
+      if (qos > 0) {
+        const free = pub.maxInflight - pub.inflight;
+        // held back by the window: refill it in halves, one write of many messages rather than
+        // one small write per acknowledgement
+        if (n > free && free < pub.maxInflight >> 1) continue;
+        n = Math.min(n, free);
+      }
       if (n <= 0) continue;
       if (n > BATCH) {
         n = BATCH;
@@ -689,6 +741,7 @@ export class SwarmWorker {
     if (this.connectTimer) clearInterval(this.connectTimer);
     if (this.publishTimer) clearInterval(this.publishTimer);
     this.publishing = false;
+    this.flushAllAcks();
     const bye = this.v5 ? (this.o.clean || this.o.keepSessions ? DISCONNECT_V5 : DISCONNECT_V5_END_SESSION) : DISCONNECT_V4;
     let left = 0;
     let clean = 0;
@@ -831,7 +884,7 @@ export class SwarmWorker {
   }
 
   private stopTimers(): void {
-    for (const t of [this.tickTimer, this.sweepTimer, this.connectTimer, this.publishTimer, this.drainTimer]) if (t) clearInterval(t);
+    for (const t of [this.tickTimer, this.sweepTimer, this.connectTimer, this.publishTimer, this.drainTimer, this.ackTimer]) if (t) clearInterval(t);
   }
 }
 
