@@ -1,6 +1,5 @@
 // `emqx-harness contract`: resolve the target (or start the reference broker), preflight
 // it, run the Playwright suites, then assemble, gate and write the report.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { TARGET_DOWN_FILE } from '../contracts/fixtures.ts';
@@ -9,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { ApiClient } from '../src/api-client.ts';
 import type { ApiVersion } from '../src/catalog.ts';
 import { TargetError, UsageError } from '../src/errors.ts';
+import { runInterruptibly } from '../src/interruptible-child.ts';
 import { parseCommandArgs } from '../src/cli-args.ts';
 import { type Finding, failsTheRun, failureFinding } from '../src/findings.ts';
 import { type LoadedGate, applyGateToFindings, assertGateTarget, contractGateResult, gateToday, loadGateFile } from '../src/gate/index.ts';
@@ -291,32 +291,12 @@ async function run(opts: Options): Promise<number> {
 }
 
 /** Runs the suites in a child process; resolves with a reason when the user interrupted. */
-function runPlaywright(configPath: string, grep: string | undefined, phase: 'main' | 'pagination'): Promise<string | undefined> {
+async function runPlaywright(configPath: string, grep: string | undefined, phase: 'main' | 'pagination'): Promise<string | undefined> {
   const require = createRequire(import.meta.url);
   const cli = require.resolve('@playwright/test/cli');
   const args = [cli, 'test', '-c', join(REPO_ROOT, 'contracts', 'playwright.config.ts'), ...(grep ? ['--grep', grep] : [])];
-  return new Promise((resolveRun, reject) => {
-    // own process group: a Ctrl-C reaches the CLI once, and the CLI stops Playwright gracefully
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: 'inherit', detached: true, env: { ...process.env, [RUN_CONFIG_ENV]: configPath, EMQX_HARNESS_PHASE: phase } });
-    let interrupted: string | undefined;
-    const onSignal = (sig: NodeJS.Signals): void => {
-      if (interrupted) {
-        child.kill('SIGKILL');
-        return;
-      }
-      interrupted = `interrupted by ${sig === 'SIGINT' ? 'Ctrl-C' : sig}`;
-      console.error(`\n${interrupted}: stopping the suites and writing a partial report… (again to force)`);
-      child.kill('SIGINT');
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    child.on('error', reject);
-    child.on('exit', () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolveRun(interrupted);
-    });
-  });
+  const env = { ...process.env, [RUN_CONFIG_ENV]: configPath, EMQX_HARNESS_PHASE: phase };
+  return (await runInterruptibly(process.execPath, args, { cwd: REPO_ROOT, env }, 'the suites')).interrupted;
 }
 
 export { PreflightFailed };

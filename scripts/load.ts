@@ -1,6 +1,5 @@
 // `emqx-harness load`: resolve the target (or start the reference broker and fill it), run one
 // k6 scenario with a profile, and turn k6's output into reports/<run-id>/load.json and its views.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -20,6 +19,7 @@ import { REPO_ROOT } from '../src/schema-registry.ts';
 import { type Target, describeTarget, resolveTarget, secretsOf, targetInputFromEnv } from '../src/target.ts';
 import { writeLoad } from '../src/load/output.ts';
 import { type CpuTime, watchCpu } from '../src/load/proc-cpu.ts';
+import { type ChildOutcome, runInterruptibly } from '../src/interruptible-child.ts';
 import { loadFailures } from '../src/load/report/facts.ts';
 import { type LoadedGate, assertGateTarget, loadGateFile, loadGateLines, loadGateResult, withGateThresholds } from '../src/gate/index.ts';
 import { type Qos, type RunningSwarm, type SwarmResult, startSwarm, withRestSent } from '../load/swarm/index.ts';
@@ -389,32 +389,15 @@ function holdFor(ms: number): Promise<string | undefined> {
   });
 }
 
-/** Runs k6 in its own process group; Ctrl-C is handed to k6 once (it stops and writes its summary), twice kills it. */
-function runK6(path: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; interrupted?: string; cpu?: CpuTime }> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(path, args, { stdio: 'inherit', env, detached: true });
-    const cpu = child.pid ? watchCpu(child.pid) : undefined;
-    let interrupted: string | undefined;
-    const onSignal = (sig: NodeJS.Signals): void => {
-      if (interrupted) {
-        child.kill('SIGKILL');
-        return;
-      }
-      interrupted = `interrupted by ${sig === 'SIGINT' ? 'Ctrl-C' : sig}`;
-      console.error(`\n${interrupted}: stopping k6 and writing a partial report… (again to force)`);
-      child.kill('SIGINT');
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      cpu?.stop();
-      const used = cpu?.last();
-      resolveRun({ code: code ?? (signal ? 128 : 1), ...(interrupted ? { interrupted } : {}), ...(used ? { cpu: used } : {}) });
-    });
+/** Runs k6 interruptibly (Ctrl-C: k6 stops and writes its summary), sampling its CPU time. */
+async function runK6(path: string, args: string[], env: NodeJS.ProcessEnv): Promise<ChildOutcome & { cpu?: CpuTime }> {
+  let cpu: ReturnType<typeof watchCpu> | undefined;
+  const outcome = await runInterruptibly(path, args, { env }, 'k6', (child) => {
+    cpu = child.pid ? watchCpu(child.pid) : undefined;
   });
+  cpu?.stop();
+  const used = cpu?.last();
+  return { ...outcome, ...(used ? { cpu: used } : {}) };
 }
 
 export { PreflightFailed };
