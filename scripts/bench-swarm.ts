@@ -17,17 +17,17 @@
 //              rising publish rates, and at 1,000 msg/s (1,000,000 deliveries/s offered)
 //   baseline   the same connect and fan-in loads from a bare one-process mqtt.js loop, on the same
 //              machine in the same session, for scale
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { type SwarmInput, type SwarmResult, startSwarm } from '../load/swarm/index.ts';
+import { MOSQUITTO, type Mosquitto, startMosquitto as startLoopbackMosquitto } from './lib/mosquitto.ts';
+import { cpuOfPid } from '../src/load/proc-cpu.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MOSQUITTO = '/usr/sbin/mosquitto';
 
 const SCENARIOS = ['connect', 'hold', 'fanin0', 'fanin1', 'fanout', 'baseline'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -65,62 +65,14 @@ function parseFlags(argv: string[]): Flags {
 
 // ---- mosquitto ----
 
-interface Broker {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+type Broker = Mosquitto;
 
 function hardNofile(): number {
   const r = spawnSync('bash', ['-c', 'ulimit -Hn'], { encoding: 'utf8' });
   return Number(r.stdout.trim()) || 1024;
 }
 
-/** A mosquitto with no connection cap, unlimited queues (nothing dropped by policy) and the open-file limit raised to the hard limit. */
-async function startMosquitto(): Promise<Broker> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'hx-bench-mosq-'));
-  const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'max_connections -1', 'max_queued_messages 0', 'max_inflight_messages 0', 'log_dest none', ''].join('\n'));
-  const child: ChildProcess = spawn('bash', ['-c', `ulimit -n $(ulimit -Hn) 2>/dev/null; exec ${MOSQUITTO} -c ${conf}`], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    if (await answers(port)) break;
-    await sleep(50);
-  }
-  return {
-    url: `mqtt://127.0.0.1:${port}`,
-    pid: child.pid!,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const gone = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await gone;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ port, host: '127.0.0.1' });
-    s.on('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
-}
+const startMosquitto = (): Promise<Broker> => startLoopbackMosquitto([], { bench: true });
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -147,11 +99,10 @@ async function waitQuiet(): Promise<void> {
   noisyRounds++;
 }
 
-/** CPU time of a process in ms (utime + stime from /proc/<pid>/stat). */
+/** CPU time of a process in ms. */
 function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const tick = 100; // USER_HZ
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / tick;
+  const t = cpuOfPid(pid);
+  return t ? t.userMs + t.systemMs : 0;
 }
 
 function rssBytes(pid: number): number {
