@@ -3,12 +3,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { startSwarm } from '../../load/swarm/index.ts';
-import { realEmqx, testRunId } from './helpers.ts';
+import { MESSAGES, PUBLISHERS, SUBSCRIBERS, overlapping, realEmqx } from './helpers.ts';
 
 const url = await realEmqx();
-const SUBSCRIBERS = 8;
-const PUBLISHERS = 6;
-const MESSAGES = 150;
 
 describe('real EMQX', { skip: url ? false : 'skipped: no EMQX answers (set EMQX_MQTT_URL, or start one on 127.0.0.1:31883)' }, () => {
   before(() => {
@@ -17,26 +14,16 @@ describe('real EMQX', { skip: url ? false : 'skipped: no EMQX answers (set EMQX_
 
   for (const protocol of [4, 5] as const) {
     test(`MQTT ${protocol === 5 ? '5' : '3.1.1'}: one copy per distinct matching filter, the first subscription of a filter counts (8 × 2 + 1 per message), none lost or duplicated`, async () => {
-      const r = await startSwarm({
-        mqttUrl: url!,
-        runId: testRunId(`emqx${protocol}`),
-        protocol,
-        username: process.env.EMQX_MQTT_USERNAME,
-        password: process.env.EMQX_MQTT_PASSWORD,
-        clients: SUBSCRIBERS + PUBLISHERS,
-        connectRate: 0,
-        subscribers: SUBSCRIBERS,
-        subTopics: ['hx/{run}/#', 'hx/{run}/+/x', '$share/g/hx/{run}/+/+', '$share/g2/hx/{run}/#', 'hx/{run}/none/{i}'],
-        publishers: PUBLISHERS,
-        pubTopic: 'hx/{run}/{i}/x',
-        qos: [0, 1, 2],
-        // gentle: EMQX drops deliveries beyond a subscriber's queue (max_mqueue_len 1000, counted as
-        // delivery.dropped.queue_full), and the swarm would rightly report them lost
-        pubRate: 100,
-        messages: MESSAGES,
-        workers: 2,
-        drainQuietMs: 500,
-      }).done;
+      const r = await startSwarm(
+        overlapping(url!, `emqx${protocol}`, {
+          protocol,
+          username: process.env.EMQX_MQTT_USERNAME,
+          password: process.env.EMQX_MQTT_PASSWORD,
+          // gentle: EMQX drops deliveries beyond a subscriber's queue (max_mqueue_len 1000, counted as
+          // delivery.dropped.queue_full), and the swarm would rightly report them lost
+          pubRate: 100,
+        }),
+      ).done;
       assert.equal(r.overlap, 'per-filter', 'measured by the probe');
       const published = (PUBLISHERS / 3) * MESSAGES;
       // two plain copies per client, and group g; `$share/g2/hx/{run}/#` comes after the plain

@@ -4,36 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startReferenceBroker, type ReferenceBroker } from '../../reference/index.ts';
-import { type SwarmInput, type SwarmResult, startSwarm } from '../../load/swarm/index.ts';
-import { hasMosquitto, type Mosquitto, startMosquitto, testRunId } from './helpers.ts';
-
-const SUBSCRIBERS = 8;
-const PUBLISHERS = 6; // QoS 0, 1, 2, 0, 1, 2
-const MESSAGES = 150;
-
-/**
- * 8 subscribers, each with two overlapping wildcards matching every publish, two $share groups
- * matching every publish (g2's filter is also one of the plain ones), one filter matching nothing.
- */
-function overlapping(mqttUrl: string, tag: string, extra: Partial<SwarmInput> = {}): SwarmInput {
-  return {
-    mqttUrl,
-    runId: testRunId(tag),
-    clients: SUBSCRIBERS + PUBLISHERS,
-    connectRate: 0,
-    subscribers: SUBSCRIBERS,
-    subTopics: ['hx/{run}/#', 'hx/{run}/+/x', '$share/g/hx/{run}/+/+', '$share/g2/hx/{run}/#', 'hx/{run}/none/{i}'],
-    publishers: PUBLISHERS,
-    pubTopic: 'hx/{run}/{i}/x',
-    qos: [0, 1, 2],
-    pubRate: 500,
-    messages: MESSAGES,
-    payloadSize: 64,
-    workers: 2,
-    drainQuietMs: 500,
-    ...extra,
-  };
-}
+import { type SwarmResult, startSwarm } from '../../load/swarm/index.ts';
+import { MESSAGES, PUBLISHERS, SUBSCRIBERS, hasMosquitto, type Mosquitto, overlapping, startMosquitto, testRunId } from './helpers.ts';
 
 function assertDelivery(r: SwarmResult, copiesPerMessage: number): void {
   const published = (PUBLISHERS / 3) * MESSAGES;
