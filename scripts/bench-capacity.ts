@@ -38,12 +38,19 @@ for (let i = 0; i < Number(v.runs); i++) {
 const knees = runs.map((r) => r.k6!.capacity!.kneeRate);
 const found = knees.filter((k): k is number => k !== undefined);
 const spread = found.length === knees.length && found.length > 1 ? (Math.max(...found) - Math.min(...found)) / Math.max(...found) : undefined;
+// messages per iteration, from what the run itself did (publish-batch: the batch size)
+const perIteration = (r: LoadReport): number | undefined => {
+  const t = r.k6!.totals;
+  return t.messagesAccepted && t.iterations ? Math.round(t.messagesAccepted / t.iterations) : undefined;
+};
 console.log(`\ncapacity profile, ${v.scenario}, reference broker, k6 ${k6.version}, ${availableParallelism()} cores\n`);
-console.log('| run | knee (iterations/s) | never broke | steps (rate: p95 ms, held) |');
-console.log('| --- | ---: | --- | --- |');
+console.log('| run | knee (iterations/s) | knee (msg/s) | never broke | steps (rate: p95 ms, held) |');
+console.log('| --- | ---: | ---: | --- | --- |');
 runs.forEach((r, i) => {
   const c = r.k6!.capacity!;
-  console.log(`| ${i + 1} | ${c.kneeRate ?? 'none'} | ${c.neverBroke ? 'yes' : 'no'} | ${c.steps.map((s) => `${s.rate}: ${s.p95Ms}${s.held ? '' : ' ✗'}`).join(', ')} |`);
+  const per = perIteration(r);
+  const kneeMsgs = c.kneeRate !== undefined && per !== undefined ? (c.kneeRate * per).toLocaleString('en-US') : 'n/a';
+  console.log(`| ${i + 1} | ${c.kneeRate ?? 'none'} | ${kneeMsgs} | ${c.neverBroke ? 'yes' : 'no'} | ${c.steps.map((s) => `${s.rate}: ${Math.round(s.p95Ms)}${s.held ? '' : ' ✗'}`).join(', ')} |`);
 });
 console.log(`\nknee spread between runs: ${spread === undefined ? 'n/a' : `${(spread * 100).toFixed(1)}%`} (the bar: within 20%)`);
 mkdirSync(join(REPO_ROOT, 'reports'), { recursive: true });
