@@ -231,7 +231,7 @@ async function holdScenario(f: Flags): Promise<Row[]> {
     },
     {
       scenario: 'memory per connection in the swarm',
-      figure: 'KB/connection',
+      figure: 'per connection',
       value: Math.round((perConn / 1024) * 100) / 100,
       unit: 'KB',
       target: '≤ 20 KB',
