@@ -13,6 +13,9 @@ interface Member {
 interface Group {
   members: Member[];
   next: number;
+  /** what aedes' per-client duplicate filter sees for this group's copies (see dispatch) */
+  brokerId: string;
+  counter: number;
   deliver: (packet: AedesPublishPacket, cb: () => void) => void;
 }
 
@@ -28,7 +31,7 @@ export class SharedSubscriptions {
     const key = `${group}\u0000${filter}`;
     let g = this.groups.get(key);
     if (!g) {
-      const created: Group = { members: [], next: 0, deliver: (packet, cb) => this.dispatch(created, filter, packet, cb) };
+      const created: Group = { members: [], next: 0, brokerId: `${this.broker.id}/$share/${group}/${filter}`, counter: 0, deliver: (packet, cb) => this.dispatch(created, filter, packet, cb) };
       g = created;
       this.groups.set(key, created);
       this.broker.subscribe(filter, created.deliver, () => {});
@@ -59,7 +62,15 @@ export class SharedSubscriptions {
       if (!client || client.closed) continue;
       g.next = (g.next + i + 1) % n;
       const qos = Math.min(packet.qos, m.qos) as 0 | 1 | 2;
-      client.publish({ cmd: 'publish', topic: packet.topic, payload: packet.payload, qos, retain: false, dup: false }, () => {});
+      // aedes drops a copy to a client whose (brokerId, brokerCounter) is not above the last
+      // one it delivered to that client under the same brokerId: that is how it sends one copy
+      // for overlapping subscriptions. A copy made here would take a fresh broker counter and
+      // make the client's plain-subscription copies of earlier messages look stale, so with
+      // several publishers a client holding both a $share and a plain subscription lost plain
+      // copies. Each group counts under its own id instead: its copies never hide another's,
+      // and (brokerId, brokerCounter) stays unique, which aedes' persistence keys on.
+      const copy = { cmd: 'publish', topic: packet.topic, payload: packet.payload, qos, retain: false, dup: false, brokerId: g.brokerId, brokerCounter: ++g.counter };
+      client.publish(copy as Parameters<Client['publish']>[0], () => {});
       break;
     }
     cb();
