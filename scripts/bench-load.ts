@@ -113,8 +113,12 @@ async function bench(broker: Broker): Promise<Figures> {
     child.on('exit', (c) => resolve(c ?? 1));
   });
   const wallS = (Date.now() - started) / 1000;
-  // let the last deliveries land
-  await new Promise((r) => setTimeout(r, 1500));
+  // let the last deliveries land: a subscriber that fell behind is still reading, and cutting it
+  // off after a fixed pause would count the broker's backlog as messages it never delivered
+  for (let last = -1, quietSince = Date.now(), until = Date.now() + 30_000; Date.now() < until && Date.now() - quietSince < 1500; ) {
+    if (seen.size !== last) [last, quietSince] = [seen.size, Date.now()];
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const cpuAfter = cpuOfPid(broker.pid);
   await sub.end();
   const dir = readdirSync(reports).find((d) => d !== 'latest');
