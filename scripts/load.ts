@@ -343,7 +343,7 @@ async function startSwarmBeside(o: LoadOptions, ctx: RunContext): Promise<Runnin
       runId: o.runId,
       clients: size.clients,
       subscribers: size.clients - size.publishers,
-      subTopics: ['hx/{run}/swarm/#', filterOfPattern(o.topic, o.runId)],
+      subTopics: ['hx/{run}/swarm/#', filterOfPattern(o.topic)],
       publishers: size.publishers,
       pubTopic: 'hx/{run}/swarm/{i}',
       pubRate: size.rate,
@@ -364,12 +364,11 @@ async function startSwarmBeside(o: LoadOptions, ctx: RunContext): Promise<Runnin
 }
 
 /** The filter that matches every topic the k6 topic pattern can produce. */
-function filterOfPattern(pattern: string, runId: string): string {
+function filterOfPattern(pattern: string): string {
   return pattern
     .split('/')
     .map((level) => (/\{(vu|seq|i)\}/.test(level) ? '+' : level))
-    .join('/')
-    .replace(/\{run\}/g, runId);
+    .join('/');
 }
 
 /** The swarm alone (no k6): hold for the profile's duration, or until Ctrl-C. */
