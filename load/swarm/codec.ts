@@ -84,7 +84,10 @@ export function encodeConnect(f: ConnectFields): Buffer {
     if (f.sessionExpiry) props.push(0x11, (f.sessionExpiry >>> 24) & 0xff, (f.sessionExpiry >>> 16) & 0xff, (f.sessionExpiry >>> 8) & 0xff, f.sessionExpiry & 0xff);
     if (f.receiveMaximum) props.push(0x21, (f.receiveMaximum >> 8) & 0xff, f.receiveMaximum & 0xff);
   }
-  const flags = (f.username !== undefined ? 0x80 : 0) | (f.password !== undefined ? 0x40 : 0) | (f.clean ? 0x02 : 0);
+  // MQTT 3.1.1 §3.1.2.9: no password flag without the user name flag [MQTT-3.1.2-22] (brokers
+  // close the connection); a password alone goes with an empty user name. MQTT 5 allows it alone.
+  const username = f.username ?? (f.protocol === 4 && f.password !== undefined ? '' : undefined);
+  const flags = (username !== undefined ? 0x80 : 0) | (f.password !== undefined ? 0x40 : 0) | (f.clean ? 0x02 : 0);
   const varHeader = Buffer.from([0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, f.protocol, flags, (f.keepalive >> 8) & 0xff, f.keepalive & 0xff]);
   parts.push(varHeader);
   if (f.protocol === 5) {
@@ -94,7 +97,7 @@ export function encodeConnect(f: ConnectFields): Buffer {
     parts.push(p);
   }
   parts.push(utf8Field(f.clientId));
-  if (f.username !== undefined) parts.push(utf8Field(f.username));
+  if (username !== undefined) parts.push(utf8Field(username));
   if (f.password !== undefined) parts.push(utf8Field(f.password));
   return withFixedHeader(0x10, Buffer.concat(parts));
 }
