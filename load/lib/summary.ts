@@ -2,6 +2,7 @@
 // turns into load.json), JUnit with one test case per threshold (for CI reporters, also when
 // a scenario is run with plain `k6 run`), and a short text summary on stdout.
 // Pure: k6 and Node import it.
+import { SHARD_ENV, isShardMetric, shardLine } from './k6-shard.ts';
 
 interface K6Metric {
   type: string;
@@ -67,13 +68,22 @@ export function textSummary(data: K6SummaryData, title: string): string {
 /**
  * handleSummary's result. Run by `emqx-harness load` (HX_SUMMARY_DIR set: its run folder), the
  * files go there and the terminal summary is the harness's own, made from every sample; run
- * with plain `k6 run`, the files go to the working directory and the text to stdout.
+ * with plain `k6 run`, the files go to the working directory and the text to stdout. A runner
+ * with HX_SHARD_REPORT set (a k6-operator pod) also prints its shard report, one JSON line
+ * after the text, for `report merge` to find in its log (load/lib/k6-shard.ts).
  */
-export function summaryFiles(data: K6SummaryData, env: Record<string, string | undefined>, scenario: string): Record<string, string> {
+export function summaryFiles(data: K6SummaryData, env: Record<string, string | undefined>, scenario: string, run?: { runId: string; profile: string }): Record<string, string> {
   const dir = env.HX_SUMMARY_DIR ? `${env.HX_SUMMARY_DIR.replace(/\/+$/, '')}/` : '';
+  const shard = !!env[SHARD_ENV];
+  // the shard's thousands of bucket counters are in its line, not in the summary people read
+  const kept = shard ? { ...data, metrics: Object.fromEntries(Object.entries(data.metrics).filter(([name]) => !isShardMetric(name))) } : data;
+  const text = dir ? '' : textSummary(kept, `${scenario} (k6)`);
+  const line = shard
+    ? `${JSON.stringify(shardLine(data, { runId: run?.runId ?? env.HX_RUN_ID ?? 'hx-k6', scenario, profile: run?.profile ?? env.HX_PROFILE ?? 'smoke', apiUrl: env.EMQX_API_URL, nowMs: Date.now() }, thresholdOutcomes(data)))}\n`
+    : '';
   return {
-    [`${dir}k6-summary.json`]: JSON.stringify(data, null, 2),
-    [`${dir}k6-junit.xml`]: thresholdsJunit(data, `k6.${scenario}`),
-    ...(dir ? {} : { stdout: textSummary(data, `${scenario} (k6)`) }),
+    [`${dir}k6-summary.json`]: JSON.stringify(kept, null, 2),
+    [`${dir}k6-junit.xml`]: thresholdsJunit(kept, `k6.${scenario}`),
+    ...(text || line ? { stdout: text + line } : {}),
   };
 }

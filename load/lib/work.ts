@@ -15,6 +15,8 @@ import { encodePathParam, encodeQueryValue } from '../../src/url-encoding.ts';
 import { GATE_MIX, type LoadOptions, type LoadProfile, type ScenarioName, k6Options, resolveOptions } from './options.ts';
 import { stepAt } from './ramp.ts';
 import { depthBucket, expandTopic } from './topics.ts';
+import { SHARD_ENV, SHARD_METRIC_COUNT, shardCounterOf, shardMetricName, shardThresholds } from './k6-shard.ts';
+import { bucketOf } from './latency-buckets.ts';
 
 export const codeErrors = new Rate('hx_code_errors');
 export const messagesSent = new Counter('hx_messages_sent');
@@ -23,6 +25,9 @@ export const schemaViolations = new Counter('hx_schema_violations');
 export const walksJudged = new Counter('hx_walks_judged');
 export const walksUnstable = new Counter('hx_walks_unstable');
 export const walksTruncated = new Counter('hx_walks_truncated');
+// A runner whose samples stay in its pod counts latency buckets for its shard report
+// (load/lib/k6-shard.ts); only then, so a run on one machine pays nothing for it.
+const shardCounters = __ENV[SHARD_ENV] ? Array.from({ length: SHARD_METRIC_COUNT }, (_, i) => new Counter(shardMetricName(i))) : undefined;
 
 interface SetupData {
   node: string;
@@ -38,7 +43,24 @@ export function loadOptions(scenario: ScenarioName): LoadOptions {
 }
 
 export function optionsFor(scenario: ScenarioName): Record<string, unknown> {
-  return k6Options(loadOptions(scenario));
+  const o = loadOptions(scenario);
+  const options = k6Options(o);
+  if (!shardCounters) return options;
+  return { ...options, thresholds: { ...(options.thresholds as Record<string, string[]>), ...shardThresholds(endpointsCalled(o)) } };
+}
+
+/** The lookups by id per API version, each with the one path parameter it takes from setup(). */
+const LOOKUPS: Record<'v3' | 'v4', readonly (readonly [string, 'clientid' | 'topic' | 'node'])[]> = {
+  v4: [['v4.lookup_client', 'clientid'], ['v4.lookup_client_subscriptions', 'clientid'], ['v4.lookup_routes', 'topic'], ['v4.lookup_node_stats', 'node']],
+  v3: [['v3.lookup_connections', 'clientid'], ['v3.lookup_client_subscriptions', 'clientid'], ['v3.lookup_routes', 'topic']],
+};
+
+/** Every endpoint a scenario may call: the shard report keeps latency counts for these. */
+export function endpointsCalled(o: LoadOptions): string[] {
+  const publish = o.apiVersion === 'v3' ? 'v3.mqtt_publish' : 'v4.mqtt_publish_batch';
+  if (o.scenario === 'publish-batch') return [publish];
+  if (o.scenario === 'listings') return [...o.listings];
+  return [publish, ...o.listings, ...LOOKUPS[o.apiVersion].map(([id]) => id)];
 }
 
 const apiUrl = (__ENV.EMQX_API_URL ?? 'http://127.0.0.1:8081/api/v4').replace(/\/+$/, '');
@@ -52,12 +74,18 @@ function call(id: string, params: Record<string, string>, opts: { query?: Record
   const e = endpoints[id as keyof typeof endpoints];
   const path = e.path.replace(/\{(\w+)\}/g, (_: string, name: string) => encodePathParam(params[name] ?? ''));
   const query = opts.query ? `?${Object.entries(opts.query).map(([k, v]) => `${k}=${encodeQueryValue(String(v))}`).join('&')}` : '';
-  return http.request(e.method, `${apiUrl}${path}${query}`, opts.body === undefined ? null : JSON.stringify(opts.body), {
+  const res = http.request(e.method, `${apiUrl}${path}${query}`, opts.body === undefined ? null : JSON.stringify(opts.body), {
     headers: { Authorization: authorization, ...(opts.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
     // the path template, not the URL: one series per endpoint, however many ids are looked up
     tags: { endpoint: id, name: `${e.method} ${e.path}`, ...opts.tags },
     timeout,
   });
+  if (shardCounters) {
+    // timings.duration is the value k6 records as this request's http_req_duration
+    const b = bucketOf(res.timings.duration);
+    shardCounters[shardCounterOf(b)]!.add(1, { endpoint: id, b: String(b) });
+  }
+  return res;
 }
 
 let violationsLogged = 0;
@@ -193,16 +221,15 @@ export function walkListings(o: LoadOptions): void {
 export function lookups(o: LoadOptions, data: SetupData): void {
   tagStep(o);
   const i = exec.scenario.iterationInTest;
-  const clientid = data.clientids[i % Math.max(1, data.clientids.length)];
-  const topic = data.topics[i % Math.max(1, data.topics.length)];
-  const kinds: [string, Record<string, string>][] =
-    o.apiVersion === 'v3'
-      ? [['v3.lookup_connections', { clientid: clientid! }], ['v3.lookup_client_subscriptions', { clientid: clientid! }], ['v3.lookup_routes', { topic: topic! }]]
-      : [['v4.lookup_client', { clientid: clientid! }], ['v4.lookup_client_subscriptions', { clientid: clientid! }], ['v4.lookup_routes', { topic: topic! }], ['v4.lookup_node_stats', { node: data.node }]];
-  const usable = kinds.filter(([, p]) => Object.values(p).every((v) => v !== undefined));
+  const values: Record<'clientid' | 'topic' | 'node', string | undefined> = {
+    clientid: data.clientids[i % Math.max(1, data.clientids.length)],
+    topic: data.topics[i % Math.max(1, data.topics.length)],
+    node: data.node,
+  };
+  const usable = LOOKUPS[o.apiVersion].filter(([, param]) => values[param] !== undefined);
   if (usable.length === 0) return;
-  const [id, params] = usable[i % usable.length]!;
-  judge(id, call(id, params));
+  const [id, param] = usable[i % usable.length]!;
+  judge(id, call(id, { [param]: values[param]! }));
 }
 
 /** Every kind of work at its share of the rate (options.GATE_MIX), for the release gate. */

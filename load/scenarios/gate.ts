@@ -30,5 +30,5 @@ export function mix(data: SetupData): void {
 export { publishBatchWork as publishBatch, publishOneWork as publishOne, walk as walkListings, lookupWork as lookups, mix as gateMix };
 
 export function handleSummary(data: K6SummaryData): Record<string, string> {
-  return summaryFiles(data, __ENV, 'gate');
+  return summaryFiles(data, __ENV, 'gate', o);
 }

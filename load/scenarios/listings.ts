@@ -18,5 +18,5 @@ export function walk(): void {
 export { walk as walkListings };
 
 export function handleSummary(data: K6SummaryData): Record<string, string> {
-  return summaryFiles(data, __ENV, 'listings');
+  return summaryFiles(data, __ENV, 'listings', o);
 }

@@ -18,5 +18,5 @@ export function publishBatchWork(): void {
 export { publishBatchWork as publishBatch };
 
 export function handleSummary(data: K6SummaryData): Record<string, string> {
-  return summaryFiles(data, __ENV, 'publish-batch');
+  return summaryFiles(data, __ENV, 'publish-batch', o);
 }
