@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync,
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../src/errors.ts';
 import { parseCommandArgs } from '../src/cli-args.ts';
+import { K6ShardError, hasK6ShardLine, k6ShardProblems, k6ShardReport, lastK6ShardLine } from '../src/load/k6-shard.ts';
 import { mergeLoadReports } from '../src/load/merge.ts';
 import type { LoadReport } from '../src/load/model.ts';
 import { loadReportProblems } from '../src/load/report/validate.ts';
@@ -15,6 +16,9 @@ import type { RunReport } from '../src/report/model.ts';
 import { terminalSummary } from '../src/report/terminal.ts';
 import { REPORT_FILES, writeReport } from '../src/report/write.ts';
 import { REPO_ROOT } from '../src/schema-registry.ts';
+import type { K6ShardLine } from '../load/lib/k6-shard.ts';
+
+const HARNESS_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 const HELP = `emqx-harness report — write a run's views again, or merge the shards of a load run
 
@@ -30,13 +34,15 @@ report RUN_DIR
 report merge SHARD...
   Merges the load reports of a distributed run (k6 pods, swarm workers) into one new run
   folder, writes its views and prints its summary. A SHARD is a load.json, a run folder that
-  holds one, or a file of JSON lines as \`swarm --print-report\` prints them (one report per
-  line; lines that are not JSON objects, such as log output, are skipped).
+  holds one, a file of JSON lines as \`swarm --print-report\` prints them (one report per
+  line; lines that are not JSON objects, such as log output, are skipped), or a k6 runner's
+  log (\`kubectl logs\` of a pod run with HX_SHARD_REPORT=1): its last {"hxK6Shard":…} line.
   Merged exactly: latency histograms (HDR), counts, failures by reason, REST→MQTT (ratio
-  recomputed). Timelines are aligned on wall-clock time and summed per second; per-second
-  percentiles of several shards cannot be combined and are left out, with a note. A threshold
-  holds only if it held on every shard. Capacity ramps of several shards are not merged (a
-  note lists each shard's knee).
+  recomputed). k6 latency from a runner's log is exact in counts and within 2% in value
+  (its latency buckets), as the merged report notes. Timelines are aligned on wall-clock
+  time and summed per second; per-second percentiles of several shards cannot be combined
+  and are left out, with a note. A threshold holds only if it held on every shard.
+  Capacity ramps of several shards are not merged (a note lists each shard's knee).
 
 Options:
   --reports DIR   where run folders are written (default ./reports)
@@ -119,6 +125,7 @@ function readShards(arg: string): Shard[] {
     throw new UsageError(`${shown}: cannot read it: ${(e as Error).message.split('\n')[0]}`);
   }
   if (text.trim() === '') throw new UsageError(`${shown}: the file is empty`);
+  if (hasK6ShardLine(text)) return [readK6Shard(text, shown)];
 
   let whole: unknown;
   let wholeError: string | undefined;
@@ -142,8 +149,26 @@ function readShards(arg: string): Shard[] {
     }
     shards.push({ report: asLoadReport(value, source), source });
   });
-  if (shards.length === 0) throw new UsageError(`${shown}: not JSON and no line of it is a JSON object (${wholeError.split('\n')[0]})`);
+  if (shards.length === 0) {
+    throw new UsageError(`${shown}: not JSON and no line of it is a JSON object, nor a k6 runner's shard line ({"hxK6Shard":…}, printed when HX_SHARD_REPORT is set) (${wholeError.split('\n')[0]})`);
+  }
   return shards;
+}
+
+/** A k6 runner's log: its last shard line, as a one-shard load report. */
+function readK6Shard(text: string, shown: string): Shard {
+  let found: ReturnType<typeof lastK6ShardLine>;
+  try {
+    found = lastK6ShardLine(text);
+  } catch (e) {
+    if (e instanceof K6ShardError) throw new UsageError(`${shown}: ${e.message}`);
+    throw e;
+  }
+  if (!found) throw new UsageError(`${shown}: no k6 shard line in it`);
+  const source = `${shown}:${found.line}`;
+  const problems = k6ShardProblems(found.value);
+  if (problems.length > 0) throw new UsageError(`${source}: not a k6 shard report: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}`);
+  return { report: k6ShardReport(found.value as K6ShardLine, HARNESS_VERSION), source };
 }
 
 function asLoadReport(value: unknown, source: string): LoadReport {

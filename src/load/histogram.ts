@@ -15,6 +15,11 @@ export function recordMs(h: Histogram, ms: number): void {
   h.recordValue(Math.max(1, Math.round(ms * 1000)));
 }
 
+/** Record `count` latencies of the same value, in milliseconds (a bucket's count, rebuilt). */
+export function recordMsCount(h: Histogram, ms: number, count: number): void {
+  h.recordValueWithCount(Math.max(1, Math.round(ms * 1000)), count);
+}
+
 export function encodeHistogram(h: Histogram): string {
   return hdr.encodeIntoCompressedBase64(h);
 }

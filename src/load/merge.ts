@@ -30,7 +30,8 @@
 // - run: shards summed, startedAt the earliest, finishedAt the latest, interrupted if any
 //   shard was (each shard's reason), facts that differ between shards joined with ", ".
 //   Notes name a shard by its run id, or by its place in the list (`shard 2`) when the shards
-//   share one id, as the pods of one distributed run do.
+//   share one id, as the pods of one distributed run do. A shard's own notes are carried
+//   along; one that several shards carry (every k6 runner's precision note) is written once.
 //
 // The notes travel in `run.notes`: a merged report has to say what it left out wherever it is
 // read again.
@@ -106,8 +107,11 @@ export function mergeLoadReports(reports: LoadReport[], opts: MergeOptions = {})
       reason: reports.length === 1 ? interrupted[0]!.run.interrupted!.reason : interrupted.map((r) => `${label(r)}: ${r.run.interrupted!.reason}`).join('; '),
     };
   }
-  // notes of merged reports (a merge of merges) are carried along
-  for (const r of reports) for (const n of reportNotes(r)) notes.push(reports.length === 1 ? n : `${label(r)}: ${n}`);
+  // notes of shards (a merge of merges, a k6 runner's precision) are carried along, a note
+  // several shards share once, naming them all
+  const carried = new Map<string, string[]>();
+  for (const r of reports) for (const n of reportNotes(r)) carried.set(n, [...(carried.get(n) ?? []), label(r)]);
+  for (const [n, labels] of carried) notes.push(reports.length === 1 ? n : `${[...new Set(labels)].join(', ')}: ${n}`);
 
   const out: LoadReport = { run };
   const k6 = mergeParts(reports, (r) => r.k6, 'k6', label, notes, (parts) => mergeK6(parts, earliestMs, label, notes));
