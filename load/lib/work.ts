@@ -45,7 +45,9 @@ export function loadOptions(scenario: ScenarioName): LoadOptions {
 export function optionsFor(scenario: ScenarioName): Record<string, unknown> {
   const o = loadOptions(scenario);
   const options = k6Options(o);
-  if (!shardCounters) return options;
+  // k6 takes `options` from the init of instance 0 only: built in every VU's init, the
+  // shard's hundreds of entries per endpoint would double what the shard costs a VU in memory
+  if (!shardCounters || __VU !== 0) return options;
   return { ...options, thresholds: { ...(options.thresholds as Record<string, string[]>), ...shardThresholds(endpointsCalled(o)) } };
 }
 
