@@ -7,6 +7,7 @@
 // app secret and the MQTT password come from a Secret by secretKeyRef only, so no credential
 // is ever written into a manifest.
 import { type K8sPlan, SECRET_KEYS } from './plan.ts';
+import { SHARD_ENV } from '../lib/k6-shard.ts';
 
 export const APP_NAME = 'emqx-api-harness';
 export const RUN_ID_LABEL = 'emqx-harness/run-id';
@@ -69,6 +70,8 @@ export function settingsData(plan: K8sPlan): Record<string, string> {
     HX_RUN_ID: plan.runId,
     HX_PROFILE: plan.profile,
     HX_OPTIONS: JSON.stringify(plan.k6.options),
+    // a runner's samples stay in its pod: it prints a shard report for `report merge` instead
+    [SHARD_ENV]: '1',
   };
 }
 
@@ -86,8 +89,11 @@ function secretEnv(plan: K8sPlan, name: string, key: string, optional: boolean):
   return { name, valueFrom: { secretKeyRef: { name: plan.secretName, key, ...(optional ? { optional: true } : {}) } } };
 }
 
-/** The settings the k6 scenario reads; the initializer gets these, the runners also the secret. */
-const K6_SETTINGS = ['EMQX_API_URL', 'EMQX_APP_ID', 'HX_RUN_ID', 'HX_PROFILE', 'HX_OPTIONS'];
+/**
+ * The settings the k6 scenario reads; the initializer gets these, so that the options it
+ * inspects are the runners' (HX_SHARD_REPORT adds thresholds), and the runners also the secret.
+ */
+const K6_SETTINGS = ['EMQX_API_URL', 'EMQX_APP_ID', 'HX_RUN_ID', 'HX_PROFILE', 'HX_OPTIONS', SHARD_ENV];
 const SWARM_SETTINGS = ['EMQX_MQTT_URL', 'EMQX_MQTT_USERNAME', 'HX_RUN_ID', 'HX_PROFILE'];
 
 /**

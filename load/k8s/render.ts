@@ -5,6 +5,7 @@
 import { stringify } from 'yaml';
 import { type Manifest, namesOf, RUN_ID_LABEL, secretTemplate } from './manifests.ts';
 import { DEFAULT_SWARM_IMAGE, type K8sPlan, SECRET_KEYS } from './plan.ts';
+import { SHARD_MARKER } from '../lib/k6-shard.ts';
 
 // no anchors and aliases: every manifest reads on its own
 const YAML_OPTIONS = { lineWidth: 0, indent: 2, aliasDuplicateObjects: false } as const;
@@ -19,9 +20,10 @@ function ns(plan: K8sPlan): string {
 }
 
 /**
- * The commands that collect what the pods printed: each swarm pod's last JSON line (its
- * load report, from --print-report) as one shard file for `emqx-harness report merge`, and
- * each k6 runner's log (its end-of-test summary, thresholds judged on its share of the load).
+ * The commands that collect what the pods printed, as shard files for `emqx-harness report
+ * merge`: each swarm pod's last JSON line (its load report, from --print-report), and each k6
+ * runner's log, whose shard line (HX_SHARD_REPORT) holds its totals, thresholds judged on its
+ * share of the load, and latency bucket counts.
  */
 export function collectCommands(plan: K8sPlan, dir = `shards-${plan.runId}`): string[] {
   const names = namesOf(plan);
@@ -29,8 +31,8 @@ export function collectCommands(plan: K8sPlan, dir = `shards-${plan.runId}`): st
   return [
     `mkdir -p ${dir}`,
     `for p in ${pods(`${RUN_ID_LABEL}=${plan.runId},app.kubernetes.io/component=swarm`)}; do f="${dir}/\${p#pod/}.json"; kubectl ${ns(plan)}logs "$p" | grep '^{' | tail -n 1 > "$f"; [ -s "$f" ] || { echo "no report from $p"; rm -f "$f"; }; done`,
-    `for p in ${pods(`k6_cr=${names.testRun},runner=true`)}; do kubectl ${ns(plan)}logs "$p" > "${dir}/\${p#pod/}.k6.log"; done`,
-    `npx emqx-harness report merge ${dir}/*.json`,
+    `for p in ${pods(`k6_cr=${names.testRun},runner=true`)}; do f="${dir}/\${p#pod/}.k6.log"; kubectl ${ns(plan)}logs "$p" > "$f"; grep -q '"${SHARD_MARKER}"' "$f" || { echo "no shard report from $p (its log: $f.txt)"; mv "$f" "$f.txt"; }; done`,
+    `npx emqx-harness report merge ${dir}/*.json ${dir}/*.k6.log`,
   ];
 }
 

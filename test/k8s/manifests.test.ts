@@ -294,7 +294,9 @@ test('the YAML is the manifests, one document each, after a header of comments',
   assert.deepEqual(objects, JSON.parse(JSON.stringify(built.manifests)));
   assert.match(built.yaml, /^# emqx-api-harness: distributed load run k8s-test-1\n/);
   assert.match(built.yaml, /kubectl create secret generic emqx-harness --from-literal=app-secret="\$EMQX_APP_SECRET"/);
-  assert.match(built.yaml, /npx emqx-harness report merge shards-k8s-test-1\/\*\.json/);
+  // the swarm pods' reports and the k6 runners' logs, each runner's log only when it holds its shard line
+  assert.match(built.yaml, /npx emqx-harness report merge shards-k8s-test-1\/\*\.json shards-k8s-test-1\/\*\.k6\.log\n/);
+  assert.match(built.yaml, /kubectl logs "\$p" > "\$f"; grep -q '"hxK6Shard"' "\$f" \|\|/);
   assert.doesNotMatch(built.yaml, /[&*]a\d/, 'no YAML anchors or aliases');
   // the Secret appears only as a comment: applying the file creates no Secret
   assert.ok(objects.every((o) => (o as Manifest).kind !== 'Secret'));
@@ -306,7 +308,10 @@ test('settings go to the pods as env; HX_OPTIONS is the same for every runner', 
   const p = plan({ k6Options: '{"rate":400,"batchSize":50,"maxVUs":400}', duration: '10m', mqttUsername: 'swarm' });
   const tr = testRun(p) as Manifest & { spec: Record<string, any> };
   const env = Object.fromEntries((tr.spec.runner.env as { name: string; value?: string }[]).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
-  assert.deepEqual(env, { EMQX_API_URL: 'http://emqx.emqx.svc:8081/api/v4', EMQX_APP_ID: 'admin', HX_RUN_ID: 'k8s-test-1', HX_PROFILE: 'stress', HX_OPTIONS: '{"rate":400,"batchSize":50,"maxVUs":400,"durationS":600}' });
+  // HX_SHARD_REPORT: each runner prints its shard report, since its samples stay in its pod
+  assert.deepEqual(env, { EMQX_API_URL: 'http://emqx.emqx.svc:8081/api/v4', EMQX_APP_ID: 'admin', HX_RUN_ID: 'k8s-test-1', HX_PROFILE: 'stress', HX_OPTIONS: '{"rate":400,"batchSize":50,"maxVUs":400,"durationS":600}', HX_SHARD_REPORT: '1' });
+  // the initializer inspects the options the runners will have
+  assert.deepEqual(tr.spec.initializer.env, tr.spec.runner.env.filter((e: { value?: string }) => e.value !== undefined));
   assert.equal(tr.spec.runner.image, 'grafana/k6:1.3.0');
   assert.equal(tr.spec.arguments, '--tag hx_run_id=k8s-test-1');
   const c = (swarmJob(p) as Manifest & { spec: Record<string, any> }).spec.template.spec.containers[0];
