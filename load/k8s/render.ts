@@ -32,7 +32,8 @@ export function collectCommands(plan: K8sPlan, dir = `shards-${plan.runId}`): st
     `mkdir -p ${dir}`,
     `for p in ${pods(`${RUN_ID_LABEL}=${plan.runId},app.kubernetes.io/component=swarm`)}; do f="${dir}/\${p#pod/}.json"; kubectl ${ns(plan)}logs "$p" | grep '^{' | tail -n 1 > "$f"; [ -s "$f" ] || { echo "no report from $p"; rm -f "$f"; }; done`,
     `for p in ${pods(`k6_cr=${names.testRun},runner=true`)}; do f="${dir}/\${p#pod/}.k6.log"; kubectl ${ns(plan)}logs "$p" > "$f"; grep -q '"${SHARD_MARKER}"' "$f" || { echo "no shard report from $p (its log: $f.txt)"; mv "$f" "$f.txt"; }; done`,
-    `npx emqx-harness report merge ${dir}/*.json ${dir}/*.k6.log`,
+    // ls, not the bare globs: a pattern that matches nothing would reach report merge as a name
+    `npx emqx-harness report merge $(ls -d ${dir}/*.json ${dir}/*.k6.log 2>/dev/null)`,
   ];
 }
 
