@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type LoadOptions, type LoadProfile, PROFILES, SCENARIOS, type ScenarioName, optionsProblem, resolveOptions } from '../load/lib/options.ts';
+import { type LoadOptions, type LoadProfile, PROFILES, SCENARIOS, type ScenarioName, optionsProblem, profileDefaults, resolveOptions } from '../load/lib/options.ts';
 import { endpoints } from '../load/generated/contract.js';
 import { UsageError } from '../src/errors.ts';
 import { durationFlag as seconds, numberFlag as num, parseCommandArgs } from '../src/cli-args.ts';
@@ -161,7 +161,8 @@ export async function runLoad(argv: string[]): Promise<number> {
       base64: v.base64,
       limit: num(v.limit, '--limit'),
       maxVUs,
-      preAllocatedVUs: maxVUs !== undefined ? Math.min(maxVUs, 20) : undefined,
+      // a lower ceiling lowers the ready VUs with it; a higher one keeps the profile's
+      preAllocatedVUs: maxVUs !== undefined ? Math.min(maxVUs, profileDefaults(profile).preAllocatedVUs ?? 20) : undefined,
     }).filter(([, x]) => x !== undefined),
   );
 
