@@ -5,13 +5,12 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runReport } from '../../scripts/report.ts';
-import { UsageError } from '../../src/errors.ts';
 import type { LoadReport } from '../../src/load/model.ts';
 import { writeLoadReport } from '../../src/load/write.ts';
 import type { RunReport } from '../../src/report/model.ts';
 import { writeReport } from '../../src/report/write.ts';
 import { shard } from './fixtures.ts';
-import { captured, tempDir } from './helpers.ts';
+import { captured, reportUsageError as usageError, tempDir } from './helpers.ts';
 
 const tmp = tempDir('load-report-cli-');
 after(tmp.remove);
@@ -23,17 +22,6 @@ const C = shard({ id: 'shard-c', startedAt: '2026-12-02T10:00:02.000Z', seed: 3,
 function writeJson(path: string, value: unknown): string {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
   return path;
-}
-
-async function usageError(argv: string[]): Promise<string> {
-  try {
-    await captured(() => runReport(argv));
-  } catch (e) {
-    assert.ok(e instanceof UsageError, `a UsageError, got ${String(e)}`);
-    assert.ok(!e.message.includes('\n'), `one line: ${e.message}`);
-    return e.message;
-  }
-  assert.fail(`runReport(${argv.join(' ')}) did not fail`);
 }
 
 test('report merge: a load.json, a run folder and a JSON-lines file into one new run folder', async () => {

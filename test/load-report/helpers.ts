@@ -1,7 +1,10 @@
 // Small helpers shared by the load-report tests.
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runReport } from '../../scripts/report.ts';
+import { UsageError } from '../../src/errors.ts';
 
 /** A fresh temp folder, removed by the returned function. */
 export function tempDir(prefix = 'load-report-'): { dir: string; remove(): void } {
@@ -41,4 +44,16 @@ export async function captured<T>(fn: () => Promise<T>): Promise<{ result: T; st
     process.stdout.write = write;
     console.error = error;
   }
+}
+
+/** `emqx-harness report …` that must fail as a usage error: its one-line message. */
+export async function reportUsageError(argv: string[]): Promise<string> {
+  try {
+    await captured(() => runReport(argv));
+  } catch (e) {
+    assert.ok(e instanceof UsageError, `a UsageError, got ${String(e)}`);
+    assert.ok(!e.message.includes('\n'), `one line: ${e.message}`);
+    return e.message;
+  }
+  assert.fail(`runReport(${argv.join(' ')}) did not fail`);
 }

@@ -23,9 +23,8 @@ import { K6_SHARD_NOTE, k6ShardReport, lastK6ShardLine } from '../../src/load/k6
 import { decodeHistogram } from '../../src/load/histogram.ts';
 import type { LoadReport } from '../../src/load/model.ts';
 import { runReport } from '../../scripts/report.ts';
-import { UsageError } from '../../src/errors.ts';
 import { shard } from '../load-report/fixtures.ts';
-import { captured, tempDir } from '../load-report/helpers.ts';
+import { captured, reportUsageError as usageError, tempDir } from '../load-report/helpers.ts';
 
 const tmp = tempDir('k6-shard-');
 after(tmp.remove);
@@ -178,17 +177,6 @@ test('a runner log: the last shard line wins, a log prefix is allowed; histogram
   assert.deepEqual(report.run.notes, [K6_SHARD_NOTE]);
   assert.equal(report.run.harnessVersion, '9.9.9');
 });
-
-async function usageError(argv: string[]): Promise<string> {
-  try {
-    await captured(() => runReport(argv));
-  } catch (e) {
-    assert.ok(e instanceof UsageError, `a UsageError, got ${String(e)}`);
-    assert.ok(!e.message.includes('\n'), `one line: ${e.message}`);
-    return e.message;
-  }
-  assert.fail(`runReport(${argv.join(' ')}) did not fail`);
-}
 
 test('report merge: two runner logs and a swarm pod report into one run, the precision noted once', async () => {
   const runner = (runId: string, scale: number): string => {
