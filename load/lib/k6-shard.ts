@@ -16,6 +16,7 @@
 // (endpoints × BUCKETS_PER_METRIC) tag comparisons, not (endpoints × BUCKET_COUNT).
 import { BUCKET_COUNT, LOWEST_MS, RELATIVE_ERROR } from './latency-buckets.ts';
 import type { K6SummaryData, ThresholdOutcome } from './summary.ts';
+import type { K6Part } from '../../src/load/model.ts';
 
 /** Set (to anything but empty) in a runner's env: count latency buckets and print the shard line. */
 export const SHARD_ENV = 'HX_SHARD_REPORT';
@@ -60,16 +61,8 @@ export function isShardMetric(name: string): boolean {
   return name.startsWith('hx_shard_lat_') || name === SETUP_REQS || name === SETUP_FAILED;
 }
 
-export interface K6ShardTotals {
-  requests: number;
-  failedRequests: number;
-  codeErrors: number;
-  checksPassed: number;
-  checksFailed: number;
-  iterations: number;
-  droppedIterations: number;
-  messagesAccepted?: number;
-}
+/** The same totals as a k6 part of load.json (a type only: nothing of src/ reaches k6). */
+export type K6ShardTotals = K6Part['totals'];
 
 /** The line, as JSON. Counts only: no URL query, no header, no setup data, no secret. */
 export interface K6ShardLine {
