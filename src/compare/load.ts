@@ -3,7 +3,7 @@
 // than the tolerance, and of more than a small absolute floor, so noise on a figure near zero
 // (0.4 ms → 0.6 ms, no errors → 1 error in 100,000) is not one. Rates are per second of the
 // k6 run, so runs of different lengths compare.
-import type { CapacityResult, LatencyHistogram, LoadReport } from '../load/model.ts';
+import type { CapacityResult, K6Part, LatencyHistogram, LoadReport } from '../load/model.ts';
 import { k6DurationS, qosKeys } from '../load/report/facts.ts';
 import type { LoadComparison, MetricComparison } from './model.ts';
 
@@ -43,26 +43,15 @@ export function compareLoadRuns(a: LoadReport, b: LoadReport, tolerance = DEFAUL
       metrics.push({ id: 'k6.messages.rate', group: g, label: 'messages accepted', unit: '/s', worse: 'down', a: ka && rate(a, ka.totals.messagesAccepted), b: kb && rate(b, kb.totals.messagesAccepted) });
     }
     const share = (n: number | undefined, of: number | undefined): number | undefined => (n === undefined || !of ? (of === 0 ? 0 : undefined) : n / of);
-    metrics.push({ id: 'k6.failed', group: g, label: 'failed requests', unit: 'fraction', worse: 'up', a: ka && share(ka.totals.failedRequests, ka.totals.requests), b: kb && share(kb.totals.failedRequests, kb.totals.requests) });
-    metrics.push({ id: 'k6.codeErrors', group: g, label: 'code errors (HTTP 200, code ≠ 0)', unit: 'fraction', worse: 'up', a: ka && share(ka.totals.codeErrors, ka.totals.requests), b: kb && share(kb.totals.codeErrors, kb.totals.requests) });
-    metrics.push({
-      id: 'k6.checks.failed',
-      group: g,
-      label: 'failed checks',
-      unit: 'fraction',
-      worse: 'up',
-      a: ka && share(ka.totals.checksFailed, ka.totals.checksPassed + ka.totals.checksFailed),
-      b: kb && share(kb.totals.checksFailed, kb.totals.checksPassed + kb.totals.checksFailed),
-    });
-    metrics.push({
-      id: 'k6.dropped',
-      group: g,
-      label: 'dropped iterations',
-      unit: 'fraction',
-      worse: 'up',
-      a: ka && share(ka.totals.droppedIterations, ka.totals.iterations + ka.totals.droppedIterations),
-      b: kb && share(kb.totals.droppedIterations, kb.totals.iterations + kb.totals.droppedIterations),
-    });
+    type Totals = K6Part['totals'];
+    // a fraction of each run's own totals, worse when it rises
+    const fraction = (id: string, label: string, part: (t: Totals) => number, of: (t: Totals) => number): void => {
+      metrics.push({ id, group: g, label, unit: 'fraction', worse: 'up', a: ka && share(part(ka.totals), of(ka.totals)), b: kb && share(part(kb.totals), of(kb.totals)) });
+    };
+    fraction('k6.failed', 'failed requests', (t) => t.failedRequests, (t) => t.requests);
+    fraction('k6.codeErrors', 'code errors (HTTP 200, code ≠ 0)', (t) => t.codeErrors, (t) => t.requests);
+    fraction('k6.checks.failed', 'failed checks', (t) => t.checksFailed, (t) => t.checksPassed + t.checksFailed);
+    fraction('k6.dropped', 'dropped iterations', (t) => t.droppedIterations, (t) => t.iterations + t.droppedIterations);
     const endpoints = [...new Set([...Object.keys(ka?.latencyByEndpoint ?? {}), ...Object.keys(kb?.latencyByEndpoint ?? {})])].sort();
     for (const e of endpoints) latency(metrics, 'k6 endpoints', `k6.endpoint.${e}`, e, ka?.latencyByEndpoint?.[e], kb?.latencyByEndpoint?.[e]);
     if (ka?.capacity || kb?.capacity) {
