@@ -21,7 +21,7 @@ import type { CheckKind, Finding } from '../findings.ts';
 import { CHECK_KINDS } from '../report/group.ts';
 import { countByVerdict, type RunReport } from '../report/model.ts';
 import { releaseChanges } from './behaviour.ts';
-import type { ContractChange, ContractChangeKind, ContractComparison, EndpointShapeDiff, FindingExample, VerdictCounts } from './model.ts';
+import type { ComparedEndpoint, ContractChange, ContractChangeKind, ContractComparison, EndpointShapeDiff, FindingExample, VerdictCounts } from './model.ts';
 import { counterpart, pairTargets, targetApiVersion, type TargetPair } from './pairs.ts';
 import { ITEM, pointerPattern, type Shape } from './shape.ts';
 import { diffShapes } from './shapes-diff.ts';
@@ -191,12 +191,7 @@ export function compareContractRuns(a: RunReport, b: RunReport): { comparison: C
     const c: ContractChange = {
       kind,
       gates: kind === 'newly-failing',
-      target: s.target,
-      endpoint: s.endpoint,
-      ...(ownA && ownA.ownTarget !== s.target ? { targetA: ownA.ownTarget } : {}),
-      ...(ownA && ownA.ownEndpoint !== s.endpoint ? { endpointA: ownA.ownEndpoint } : {}),
-      request: requestOf(s.endpoint),
-      ...(ownA && requestOf(ownA.ownEndpoint) !== requestOf(s.endpoint) ? { requestA: requestOf(ownA.ownEndpoint) } : {}),
+      ...comparedEndpoint(s.target, s.endpoint, ownA?.ownTarget, ownA?.ownEndpoint),
       check: s.check,
       ...(pointer !== undefined ? { pointer } : {}),
       a: sa?.counts ?? {},
@@ -369,12 +364,7 @@ function compareShapes(a: RunReport, b: RunReport, pairs: TargetPair[]): { diffs
       unobserved += d.unobserved;
       if (d.changes.length === 0) continue;
       diffs.push({
-        target: pair.b,
-        endpoint,
-        ...(pair.a !== pair.b ? { targetA: pair.a } : {}),
-        ...(fromA.own !== endpoint ? { endpointA: fromA.own } : {}),
-        ...(requestOf(fromA.own) !== requestOf(endpoint) ? { requestA: requestOf(fromA.own) } : {}),
-        request: requestOf(endpoint),
+        ...comparedEndpoint(pair.b, endpoint, pair.a, fromA.own),
         changes: d.changes,
       });
     }
@@ -391,3 +381,15 @@ function listed(items: string[], max = 12): string {
   return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
+
+/** An endpoint as B names it, with A's names where they differ (runs of different API versions). */
+function comparedEndpoint(target: string, endpoint: string, targetA: string | undefined, endpointA: string | undefined): ComparedEndpoint {
+  return {
+    target,
+    endpoint,
+    ...(targetA !== undefined && targetA !== target ? { targetA } : {}),
+    ...(endpointA !== undefined && endpointA !== endpoint ? { endpointA } : {}),
+    request: requestOf(endpoint),
+    ...(endpointA !== undefined && requestOf(endpointA) !== requestOf(endpoint) ? { requestA: requestOf(endpointA) } : {}),
+  };
+}

@@ -52,10 +52,8 @@ export type VerdictCounts = Partial<Record<Verdict, number>>;
  * deviations and undocumented fields, the JSON-pointer pattern. Named as run B names it;
  * `targetA` / `endpointA` say how run A named it when the runs check different API versions.
  */
-export interface ContractChange {
-  kind: ContractChangeKind;
-  /** newly failing: fails the comparison (exit 1) */
-  gates: boolean;
+/** An endpoint as run B names it, and as run A did when the runs check different API versions. */
+export interface ComparedEndpoint {
   target: string;
   endpoint: string;
   targetA?: string;
@@ -64,6 +62,12 @@ export interface ContractChange {
   request: string;
   /** A's request, when A named the endpoint differently */
   requestA?: string;
+}
+
+export interface ContractChange extends ComparedEndpoint {
+  kind: ContractChangeKind;
+  /** newly failing: fails the comparison (exit 1) */
+  gates: boolean;
   check: CheckKind;
   /** the JSON-pointer pattern (array items as `*`); absent for changes of a whole check */
   pointer?: string;
@@ -117,13 +121,7 @@ export interface ShapeChange {
   below?: number;
 }
 
-export interface EndpointShapeDiff {
-  target: string;
-  endpoint: string;
-  targetA?: string;
-  endpointA?: string;
-  request: string;
-  requestA?: string;
+export interface EndpointShapeDiff extends ComparedEndpoint {
   changes: ShapeChange[];
 }
 
