@@ -309,6 +309,7 @@ async function runParts(o: LoadOptions, ctx: RunContext): Promise<number> {
       ...(interrupted ? { interrupted: { reason: interrupted } } : {}),
       harnessVersion: HARNESS_VERSION,
       shards: 1,
+      ...(swarmResult?.notes.length ? { notes: swarmResult.notes } : {}),
     },
     k6: k6Part,
     ...(swarmResult ? { swarm: swarmResult.swarm } : {}),

@@ -225,6 +225,7 @@ export function loadReport(r: SwarmResult): LoadReport {
       ...(r.interrupted ? { interrupted: r.interrupted } : {}),
       harnessVersion: HARNESS_VERSION,
       shards: 1,
+      ...(r.notes.length ? { notes: r.notes } : {}),
     },
     swarm: r.swarm,
     ...(r.restToMqtt ? { restToMqtt: r.restToMqtt } : {}),

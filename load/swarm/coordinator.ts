@@ -313,9 +313,27 @@ export class Coordinator {
         // quiet as the workers saw it when they reported (never older news taken for silence)
         if (inflight === 0 && quiet >= this.o.drainQuietMs) return;
       }
-      if (Date.now() - start >= limit()) return;
+      if (Date.now() - start >= limit()) {
+        // an interruption cuts the drain short on purpose, and says so in its own words
+        if (!this.stopRequest?.reason) this.noteDrainTimeout(groupsExpected);
+        return;
+      }
       await this.wake(100);
     }
+  }
+
+  /**
+   * The drain ran out of time with copies still due: "lost" then also counts copies a
+   * backlogged broker would still have delivered, and the report has to say so.
+   */
+  private noteDrainTimeout(groupsExpected: number): void {
+    const ws = this.alive().filter((w) => w.drain);
+    const outstanding = ws.reduce((n, w) => n + Math.max(0, w.drain!.expectedLocal - w.drain!.used), 0) + Math.max(0, groupsExpected - ws.reduce((n, w) => n + w.drain!.surplus, 0));
+    const inflight = ws.reduce((n, w) => n + w.drain!.inflight, 0);
+    const quiet = Math.min(Infinity, ...ws.map((w) => w.drain!.quietMs));
+    if (outstanding === 0 && inflight === 0) return;
+    const arriving = quiet < this.o.drainQuietMs ? 'copies were still arriving' : 'messages were still in flight';
+    this.note(`the drain ended at its timeout (${this.o.drainTimeoutMs / 1000} s) while ${arriving} (${outstanding.toLocaleString('en-US')} copies due): the lost counts include copies the broker may still have been delivering; a longer --drain-timeout tells loss from lateness`);
   }
 
   private groupKeys(): string[] {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startReferenceBroker, type ReferenceBroker } from '../../reference/index.ts';
-import { type SwarmResult, startSwarm } from '../../load/swarm/index.ts';
+import { type SwarmInput, type SwarmResult, startSwarm } from '../../load/swarm/index.ts';
 import { MESSAGES, PUBLISHERS, SUBSCRIBERS, hasMosquitto, type Mosquitto, overlapping, startMosquitto, testRunId } from './helpers.ts';
 
 function assertDelivery(r: SwarmResult, copiesPerMessage: number): void {
@@ -82,9 +82,9 @@ describe('reference broker with drop-mqtt:7', () => {
     await b?.close();
   });
 
-  test('every 7th PUBLISH acknowledged but never routed: exactly those are lost, at every subscriber', async () => {
-    // one publisher, so the broker's one counter sees exactly our 70 publishes: seq 6, 13, … 69 are dropped
-    const r = await startSwarm({
+  // one publisher, so the broker's one counter sees exactly our 70 publishes per run: seq 6, 13, … 69 are dropped
+  const dropRun = (extra: Partial<SwarmInput> = {}): Promise<SwarmResult> =>
+    startSwarm({
       mqttUrl: b.mqttUrl,
       runId: testRunId('drop'),
       clients: 4,
@@ -97,8 +97,23 @@ describe('reference broker with drop-mqtt:7', () => {
       messages: 70,
       workers: 2,
       drainQuietMs: 500,
+      ...extra,
     }).done;
+  const drainNotes = (r: SwarmResult): string[] => r.notes.filter((n) => /drain ended at its timeout/.test(n));
+
+  test('every 7th PUBLISH acknowledged but never routed: exactly those are lost, at every subscriber', async () => {
+    const r = await dropRun();
     assert.deepEqual(r.swarm.delivery['1'], { published: 70, expected: 210, received: 180, lost: 30, duplicated: 0 });
     assert.deepEqual(r.swarm.clients.failuresByReason, {}, 'no refusals: the publisher got every PUBACK');
+    assert.deepEqual(drainNotes(r), [], 'the drain ended on quiet, not on its timeout');
+  });
+
+  test('a drain that ends on its timeout with copies still due says that lost may include late copies', async () => {
+    // nothing more will come, but a 60 s quiet window cannot pass within a 1 s drain
+    const r = await dropRun({ drainQuietMs: 60_000, drainTimeoutMs: 1000 });
+    assert.deepEqual(r.swarm.delivery['1'], { published: 70, expected: 210, received: 180, lost: 30, duplicated: 0 }, 'the counts are the same');
+    const notes = drainNotes(r);
+    assert.equal(notes.length, 1, r.notes.join('\n'));
+    assert.match(notes[0]!, /^the drain ended at its timeout \(1 s\) while copies were still arriving \(30 copies due\): the lost counts include copies/);
   });
 });
